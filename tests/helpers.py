@@ -1,0 +1,36 @@
+"""Small builders shared by tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.document import Document
+from engine.graph import Graph
+
+
+def single_op_graph(op: str, params: dict[str, Any], inputs: list[dict[str, Any]], doc: Document | None = None) -> Graph:
+    """Inputs (one per port, given as Input params) -> op -> one Output per output port."""
+    doc = doc or Document()
+    graph = doc.add_network()
+    ids = [graph.add_node("Input", p, id=f"in{i}").id for i, p in enumerate(inputs)]
+    node = graph.add_node(op, params, id="node")
+    for src, port in zip(ids, graph.input_names(node.id)):
+        graph.connect((src, "out"), (node.id, port))
+    for i, port in enumerate(graph.output_names(node.id)):
+        out = graph.add_node("Output", id=f"result{i}")
+        graph.connect((node.id, port), (out.id, "x"))
+    return graph
+
+
+def chain(graph: Graph, *steps: tuple[str, dict[str, Any]] | str, start: str | None = None) -> list[str]:
+    """Add ops one after another from `start` (an existing node) and return their ids."""
+    ids = []
+    prev = start
+    for step in steps:
+        op, params = (step, {}) if isinstance(step, str) else step
+        node = graph.add_node(op, params)
+        if prev is not None:
+            graph.connect((prev, graph.output_names(prev)[0]), (node.id, graph.input_names(node.id)[0]))
+        ids.append(node.id)
+        prev = node.id
+    return ids
