@@ -298,7 +298,8 @@ class _Reader:
         data = self.object(value, "optimizer")
         name = self.choice(data.get("name", "adam"), OPTIMIZERS, "optimizer.name")
         params = _OPTIMIZER_PARAMS["common"] + _OPTIMIZER_PARAMS[name]
-        values = self.params(data, params, "optimizer", skip=("name", "betas") if name in ("adam", "adamw") else ("name",))
+        skip = ("name", "betas") if name in ("adam", "adamw") else ("name",)
+        values = self.params(data, params, "optimizer", skip=skip)
         if "betas" in data:
             betas = data["betas"]
             ok = (isinstance(betas, list) and len(betas) == 2

@@ -266,7 +266,8 @@ class Trainer:
     def save_weights(self, folder: str | Path) -> dict[str, str]:
         """Each network's weights as `<folder>/<network>.safetensors`."""
         folder = Path(folder)
-        return {name: str(checkpoint.save_weights(m, folder / f"{name}.safetensors")) for name, m in self.models.items()}
+        return {name: str(checkpoint.save_weights(model, folder / f"{name}.safetensors"))
+                for name, model in self.models.items()}
 
     # -- the run -------------------------------------------------------------------------
     def run(self, callback: Callback | None = None) -> Event:
