@@ -42,7 +42,7 @@ def shapes(
             if kind == 1:
                 inside = (xx - cx) ** 2 + (yy - cy) ** 2 <= r * r
             elif kind == 2:
-                inside = (np.abs(xx - cx) <= r * 0.85) & (np.abs(yy - cy) <= r * 0.85)
+                inside = (np.abs(xx - cx) <= r) & (np.abs(yy - cy) <= r)
             else:  # an upward triangle: below the two slanted sides, above the base
                 inside = (yy <= cy + r * 0.8) & (yy - (cy - r) >= 2 * np.abs(xx - cx))
             colour = rng.uniform(0.55, 1.0, channels)

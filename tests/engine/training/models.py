@@ -72,19 +72,20 @@ def srcnn(training: dict[str, Any]) -> Document:
 
 
 def unet(training: dict[str, Any], size: int = 32, classes: int = 3, width: int = 16) -> Document:
-    """A two-level U-Net (Ronneberger et al. 2015) with 'same' convolutions."""
+    """A two-level U-Net (Ronneberger et al. 2015) with 'same' convolutions and batch norm."""
     doc = Document()
     g = doc.add_network()
     g.add_node("Input", {"shape": [3, size, size]}, id="x")
     conv = lambda c: ("Conv2d", {"out_channels": c, "kernel_size": 3, "padding": 1})  # noqa: E731
-    down1 = chain(g, conv(width), "ReLU", conv(width), "ReLU", start="x")
-    down2 = chain(g, ("MaxPool2d", {}), conv(2 * width), "ReLU", conv(2 * width), "ReLU", start=down1[-1])
+    bn = ("BatchNorm2d", {})
+    down1 = chain(g, conv(width), bn, "ReLU", conv(width), bn, "ReLU", start="x")
+    down2 = chain(g, ("MaxPool2d", {}), conv(2 * width), bn, "ReLU", conv(2 * width), bn, "ReLU", start=down1[-1])
     up = chain(g, ("ConvTranspose2d", {"out_channels": width, "kernel_size": 2, "stride": 2, "padding": 0}),
                start=down2[-1])
     g.add_node("Concat", {}, id="skip")
     g.connect((down1[-1], "out"), ("skip", "in1"))
     g.connect((up[-1], "out"), ("skip", "in2"))
-    head = chain(g, conv(width), "ReLU", ("Conv2d", {"out_channels": classes, "kernel_size": 1}), start="skip")
+    head = chain(g, conv(width), bn, "ReLU", ("Conv2d", {"out_channels": classes, "kernel_size": 1}), start="skip")
     g.add_node("Output", id="logits")
     g.connect((head[-1], "out"), ("logits", "x"))
     doc.training = training

@@ -90,8 +90,8 @@ def test_srcnn_beats_bicubic():
 
 
 def test_unet_segments_shapes():
-    doc = unet({"task": "segmentation", "dataset": {"name": "shapes", "size": 32, "count": 384},
-                "epochs": 12, "batch_size": 16, "optimizer": {"name": "adam", "lr": 3e-3}})
+    doc = unet({"task": "segmentation", "dataset": {"name": "shapes", "size": 32, "count": 256},
+                "epochs": 6, "batch_size": 8, "optimizer": {"name": "adam", "lr": 3e-3}})
     final, _ = train(doc, snapshot_every=None)
     assert final.best["val_miou"] >= 0.8
 
@@ -100,12 +100,15 @@ def test_char_lstm_beats_the_unigram_entropy():
     data = load_dataset("text", {"seq_len": 64})
     doc = char_lstm({"task": "sequence", "dataset": {"name": "text", "seq_len": 64}, "epochs": 3, "batch_size": 32,
                      "optimizer": {"name": "adam", "lr": 0.005}}, vocab=len(data.vocab))
-    final, events = train(doc, snapshot_every=0.0)
+    trainer = Trainer(doc, snapshot_every=None)
+    final = trainer.run()
+    assert isinstance(final, Finished), final
     entropy = data.extras["unigram_entropy"]
     assert 3.0 < entropy < 3.3
     assert final.best["val_loss"] < entropy - 0.3
     assert math.isclose(final.metrics["val_perplexity"], math.exp(final.metrics["val_loss"]), rel_tol=1e-6)
-    text = [e.data["text"] for e in events if isinstance(e, Snapshot)][-1]
+    trainer.task.train_mode(False)
+    text = trainer.task.snapshot()["text"]
     assert len(text) == 16 + 200 and set(text) <= set(data.vocab)
 
 
