@@ -37,7 +37,8 @@ def activation_maps(
     for node_id in node_ids:
         def hook(module: nn.Module, args: tuple, output, node_id: str = node_id) -> None:
             out = output[0] if isinstance(output, (tuple, list)) else output
-            caught[node_id] = (out if sample is None else out[sample]).detach().float().cpu()
+            # A copy: an in-place ReLU downstream would otherwise overwrite what we caught.
+            caught[node_id] = (out if sample is None else out[sample]).detach().float().cpu().clone()
 
         handles.append(submodule(model, node_id).register_forward_hook(hook))
     was_training = model.training

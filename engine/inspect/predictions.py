@@ -9,7 +9,6 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from engine.training.metrics import confusion_matrix as _confusion
 
 __all__ = ["confusion_matrix", "sample_predictions"]
 
@@ -44,5 +43,8 @@ def sample_predictions(
 
 def confusion_matrix(predicted: np.ndarray | torch.Tensor, target: np.ndarray | torch.Tensor,
                      num_classes: int) -> np.ndarray:
-    """(num_classes, num_classes) counts; rows are true classes, columns predictions."""
-    return _confusion(torch.as_tensor(np.asarray(predicted)), torch.as_tensor(np.asarray(target)), num_classes)
+    """(num_classes, num_classes) counts: rows are true classes, columns predictions."""
+    predicted, target = torch.as_tensor(predicted), torch.as_tensor(target)
+    index = target.reshape(-1).long() * num_classes + predicted.reshape(-1).long()
+    counts = torch.bincount(index.cpu(), minlength=num_classes * num_classes)
+    return counts.reshape(num_classes, num_classes).numpy().astype(np.int64)

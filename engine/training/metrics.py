@@ -7,6 +7,8 @@ import math
 import numpy as np
 import torch
 
+from engine.inspect.predictions import confusion_matrix
+
 __all__ = ["Average", "confusion_matrix", "mean_iou", "psnr", "top_k_correct"]
 
 
@@ -35,13 +37,6 @@ def top_k_correct(logits: torch.Tensor, target: torch.Tensor, k: int) -> torch.T
     k = min(k, logits.shape[1])
     top = logits.topk(k, dim=1).indices
     return (top == target.unsqueeze(1)).any(dim=1).sum()
-
-
-def confusion_matrix(predicted: torch.Tensor, target: torch.Tensor, num_classes: int) -> np.ndarray:
-    """(num_classes, num_classes) counts: rows are true classes, columns predictions."""
-    index = target.reshape(-1).long() * num_classes + predicted.reshape(-1).long()
-    counts = torch.bincount(index.cpu(), minlength=num_classes * num_classes)
-    return counts.reshape(num_classes, num_classes).numpy().astype(np.int64)
 
 
 def mean_iou(confusion: np.ndarray) -> float:
