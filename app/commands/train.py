@@ -18,7 +18,15 @@ from typing import Any
 
 from engine.templates import open_document
 from engine.training import (
-    BatchEnd, EpochEnd, Event, Failed, Finished, RunStarted, Stopped, TrainConfig, Trainer,
+    BatchEnd,
+    EpochEnd,
+    Event,
+    Failed,
+    Finished,
+    RunStarted,
+    Stopped,
+    TrainConfig,
+    Trainer,
 )
 
 HELP = "train a document's network with its recipe and save the weights"

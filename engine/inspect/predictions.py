@@ -9,7 +9,6 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-
 __all__ = ["confusion_matrix", "sample_predictions"]
 
 

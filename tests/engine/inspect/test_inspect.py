@@ -7,7 +7,12 @@ import torch.nn as nn
 
 from engine.compiler import compile_network
 from engine.inspect import (
-    activation_maps, confusion_matrix, decision_boundary, filter_grid, maximize_activation, neuron_heatmaps,
+    activation_maps,
+    confusion_matrix,
+    decision_boundary,
+    filter_grid,
+    maximize_activation,
+    neuron_heatmaps,
     sample_predictions,
 )
 from tests.helpers import sequential_document
