@@ -259,6 +259,11 @@ class _Reader:
         doc = Document()
         doc.meta = self._object(obj.get("meta", {}), "meta")
         doc.training = self._object(obj.get("training", {}), "training")
+        if doc.training:
+            # Validated like the rest of the file; the section itself is kept as written.
+            from engine.training.config import TrainConfig
+
+            TrainConfig.from_dict(doc.training)
         doc.ui = self._object(obj.get("ui", {}), "ui")
         self._blocks(doc, self._object(obj.get("blocks", {}), "blocks"))
         networks = self._object(obj.get("networks"), "networks")

@@ -34,3 +34,18 @@ def chain(graph: Graph, *steps: tuple[str, dict[str, Any]] | str, start: str | N
         ids.append(node.id)
         prev = node.id
     return ids
+
+
+def sequential_document(input_params: dict[str, Any], *steps: tuple[str, dict[str, Any]] | str,
+                        training: dict[str, Any] | None = None, name: str = "model",
+                        doc: Document | None = None) -> Document:
+    """A document whose network `name` is Input -> steps... -> Output, with a training recipe."""
+    doc = doc or Document()
+    graph = doc.add_network(name)
+    graph.add_node("Input", input_params, id="x")
+    ids = chain(graph, *steps, start="x")
+    graph.add_node("Output", id="out")
+    graph.connect((ids[-1], graph.output_names(ids[-1])[0]), ("out", "x"))
+    if training is not None:
+        doc.training = training
+    return doc

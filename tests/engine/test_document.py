@@ -101,11 +101,19 @@ def test_missing_file_is_a_document_error(tmp_path):
 
 def test_training_and_ui_sections_survive_unchanged():
     data = lenet_dict()
-    data["training"]["custom"] = {"nested": [1, 2, {"a": None}]}
+    data["training"]["schedule"] = {"name": "step", "step_size": 3}
+    data["training"]["loss"] = {"name": "cross_entropy", "class_weights": [1, 2, 0.5, 1, 1, 1, 1, 1, 1, 1]}
     data["ui"] = {"theme": "dark"}
     doc = Document.from_dict(data)
     assert doc.to_dict()["training"] == data["training"]
     assert doc.to_dict()["ui"] == {"theme": "dark"}
+
+
+def test_training_recipe_is_validated_on_load():
+    data = lenet_dict()
+    data["training"]["optimizer"] = {"name": "sgd", "lr": -1}
+    with pytest.raises(DocumentError, match=r"^training\.optimizer\.lr: expected a positive number, got -1$"):
+        Document.from_dict(data)
 
 
 # -- fuzzing: the only exception the loader may raise is DocumentError ---------------------
