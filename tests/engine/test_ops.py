@@ -67,6 +67,7 @@ CASES: dict[str, list[tuple[dict, list[dict]]]] = {
     "Permute": [({}, [SEQ]), ({"dims": [0, 2, 3, 1]}, [IMG])],
     "Upsample": [({}, [IMG]), ({"size": [20, 24], "mode": "bilinear", "align_corners": True}, [IMG])],
     "PixelShuffle": [({}, [t(8, 4, 4)]), ({"upscale_factor": 3}, [t(9, 5, 5)])],
+    "Crop": [({}, [t(4, 12, 10), t(2, 8, 6)]), ({"size": [5, 7]}, [IMG])],
     "Identity": [({}, [VEC]), ({}, [IMG])],
     "Add": [({}, [IMG, IMG]), ({"num_inputs": 3}, [VEC, VEC, VEC])],
     "Multiply": [({}, [IMG, IMG]), ({"num_inputs": 3}, [VEC, VEC, VEC])],
