@@ -53,7 +53,6 @@ def _blocks(t: Template, aux: bool) -> None:
 
 
 def googlenet(aux: bool) -> Template:
-    name = "googlenet_aux" if aux else "googlenet"
     aux_note = (
         " The two auxiliary classifiers after inception4a and inception4d are extra outputs, returned "
         "in torchvision's order (logits, aux_logits2, aux_logits1); the paper adds their losses with "
@@ -76,11 +75,11 @@ def googlenet(aux: bool) -> Template:
                           "transform_input=False): equal parameter count, output shapes and outputs on the "
                           "same weights.",
             note="Inception modules run 1×1, 3×3 and 5×5 convolutions and a pooling branch in parallel, "
-                 "with 1×1 'reduce' convolutions in front of the expensive ones, so a 22-layer network costs "
-                 "about 1.5 billion multiply-adds with 12 times fewer weights than AlexNet. This is torchvision's version: "
-                 "every convolution is a BasicConv2d (no bias, batch norm with eps 0.001, ReLU) and the "
-                 "'5×5' branch uses a 3×3 kernel, a known torchvision quirk (pytorch/vision#906) kept so "
-                 "the weights match torchvision's." + aux_note,
+                 "with 1×1 'reduce' convolutions in front of the expensive ones, so a 22-layer network "
+                 "costs about 1.5 billion multiply-adds with 12 times fewer weights than AlexNet. This is "
+                 "torchvision's version: every convolution is a BasicConv2d (no bias, batch norm with eps "
+                 "0.001, ReLU) and the '5×5' branch uses a 3×3 kernel, a known torchvision quirk "
+                 "(pytorch/vision#906) kept so the weights match torchvision's." + aux_note,
             recipe="A smoke test on scikit-learn's digits resized to 64x64 RGB, with SGD (momentum 0.9) as "
                    "in the paper. The 1000-way ImageNet head is kept, so digits use 10 of its logits; set "
                    "fc's out_features to 10 for a digit classifier.",
