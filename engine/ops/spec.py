@@ -15,7 +15,7 @@ from typing import Any
 import torch
 import torch.nn as nn
 
-from engine.ops.init import apply_init
+from engine.ops.init import INIT_PARAM, apply_init
 from engine.params import Param, ParamError
 
 __all__ = ["OpSpec", "Port", "ShapeError", "TensorInfo", "format_shape"]
@@ -167,8 +167,10 @@ class OpSpec:
         return self.kwargs(self.resolve(params), inputs)
 
     def initialize(self, module: nn.Module, params: Mapping[str, Any]) -> None:
-        """Apply the op's `init` parameter to a freshly built module (weighted ops have one)."""
-        scheme = self.resolve(params).get("init", "default")
+        """Apply the weight initialisation chosen by the op's `INIT_PARAM` to a freshly built module."""
+        if INIT_PARAM not in self.params:  # (PReLU's own "init" is its starting slope)
+            return
+        scheme = self.resolve(params)[INIT_PARAM.name]
         if scheme != "default":
             apply_init(module, scheme)
 
