@@ -23,3 +23,13 @@ def test_templates_json(capsys):
     assert items["lenet5"]["inputs"] == "1×32×32"
     assert items["lstm_char"]["inputs"] == "64 tokens"
     assert items["wgan"]["params"] == {"generator": 3576704, "discriminator": 2765568}
+
+
+def test_check_sees_through_nested_blocks_and_several_networks(capsys):
+    for name, totals in (("googlenet", {"model": 6624904}),
+                         ("dcgan", {"generator": 3576704, "discriminator": 2765568})):
+        assert main(["check", name, "--json"]) == 0
+        networks = json.loads(capsys.readouterr().out)["networks"]
+        assert {net: summary["total_params"] for net, summary in networks.items()} == totals
+    assert main(["check", "googlenet"]) == 0
+    assert "inception3a  Inception          (256, 28, 28)     155,872" in capsys.readouterr().out

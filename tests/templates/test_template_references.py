@@ -25,6 +25,7 @@ def small(*shape):
 REFERENCES = {
     "perceptron": {"model": (ref.Perceptron, None)},
     "playground_mlp": {"model": (ref.PlaygroundMLP, None)},
+    "playground_spiral": {"model": (ref.PlaygroundSpiral, None)},
     "lenet5": {"model": (ref.LeNet5, None)},
     "alexnet_paper": {"model": (ref.AlexNetPaper, None)},
     "nin": {"model": (ref.NiN, None)},
