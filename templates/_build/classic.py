@@ -24,7 +24,7 @@ def perceptron() -> Template:
             params_source="Two weights and a threshold (bias); checked against nn.Linear(2, 1).",
             note="A single threshold unit: the weighted sum of the inputs goes through a unit step. "
                  "Rosenblatt's learning rule (w += lr * (target - output) * x) finds weights for any "
-                 "linearly separable truth table, such as AND, and for none for XOR (Minsky & Papert 1969). "
+                 "linearly separable truth table, such as AND, and none for XOR (Minsky & Papert 1969). "
                  "The step has no gradient, so the recipe trains with the perceptron rule, not backprop.",
             recipe="The AND truth table, one example at a time with the perceptron rule.",
         ),

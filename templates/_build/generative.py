@@ -132,8 +132,9 @@ def vae() -> Template:
             input_shape=[1, 28, 28],
             expected_params=815824,
             params_source="Hand count of the paper's MNIST model (appendix C: one tanh hidden layer of 500 units "
-                          "in encoder and decoder, 20 latent dimensions): 392,500 + 2·10,020 + 10,500 + 392,784; "
-                          "checked against a hand-written nn.Module.",
+                          "in encoder and decoder), with 20 latent dimensions, one of the sizes the paper "
+                          "compares: 392,500 + 2·10,020 + 10,500 + 392,784; checked against a hand-written "
+                          "nn.Module.",
             note="An autoencoder whose encoder outputs a Gaussian (mean and log-variance) instead of a code. "
                  "The reparameterisation trick, z = mu + sigma·eps, makes the sample differentiable, so the "
                  "evidence lower bound (reconstruction plus KL divergence to N(0, I)) trains by plain "

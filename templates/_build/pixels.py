@@ -23,8 +23,7 @@ def srcnn() -> Template:
                  "(9×9, 64 filters), non-linear mapping (1×1, 32) and reconstruction (5×5). The input is the "
                  "low-resolution image already up-scaled by bicubic interpolation, so the network only "
                  "restores detail. The paper trains without padding (a 33×33 input gives 21×21); here every "
-                 "convolution pads to 'same' so the output has the input's size, as the paper does at "
-                 "test time.",
+                 "convolution pads to 'same' so the output has the input's size.",
             recipe="Digits at 32x32, down-scaled by 2 and bicubically up-scaled back as the input; MSE loss, "
                    "Adam (the paper used SGD with lr 1e-4).",
         ),
@@ -64,8 +63,8 @@ def espcn() -> Template:
                           "Checked against a hand-written nn.Module.",
             note="All convolutions run at the low resolution; the last layer outputs r² channels per output "
                  "channel, which the sub-pixel shuffle (PixelShuffle) rearranges into an image r times "
-                 "larger. Up-scaling at the end instead of bicubic up-scaling at the start makes it r² times "
-                 "cheaper than SRCNN, fast enough for real-time 1080p video.",
+                 "larger. Convolving the small image instead of a bicubically up-scaled one (as SRCNN does) "
+                 "divides the cost by r², fast enough for real-time 1080p video.",
             recipe="Digits at 32x32 as targets and their 16x16 down-scaled versions as inputs (scale 2, no "
                    "bicubic pre-scaling); MSE loss with Adam.",
         ),

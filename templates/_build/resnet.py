@@ -38,8 +38,8 @@ def resnet(depth: int) -> Template:
             params_source=f"torchvision.models.resnet{depth} (weights=None): equal parameter count, output "
                           "shape and outputs on the same weights.",
             note="Each block learns a residual F(x) that is added to its input, so a deeper network can "
-                 "always fall back to the identity and 152 layers train as easily as 18. ResNet-18 and -34 "
-                 "stack basic blocks of two 3×3 convolutions; the first block of stages 2-4 halves the "
+                 "always fall back to the identity: networks of 152 layers still train and improve. ResNet-18 "
+                 "and -34 stack basic blocks of two 3×3 convolutions; the first block of stages 2-4 halves the "
                  "resolution and widens the channels, and its shortcut is a strided 1×1 convolution with "
                  f"batch norm (the paper's option B). About {FLOPS_NOTE[depth]} GFLOPs (multiply-adds) "
                  "per 224×224 image in the paper's counting.",

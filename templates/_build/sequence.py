@@ -68,9 +68,9 @@ def gcn() -> Template:
             task="node_classification",
             input_shape={"features": [34, 34], "adjacency": [34, 34]},
             expected_params=594,
-            params_source="Hand count of the paper's two-layer model with 16 hidden units on Zachary's karate "
-                          "club (34 nodes, one-hot node features, 2 factions): 34·16+16 + 16·2+2; checked "
-                          "against a hand-written nn.Module.",
+            params_source="Hand count of the paper's two-layer model (16 hidden units, as for its citation "
+                          "networks) on Zachary's karate club (34 nodes, one-hot node features, 2 factions): "
+                          "34·16+16 + 16·2+2; checked against a hand-written nn.Module.",
             note="Each layer averages every node's features with its neighbours' through the renormalised "
                  "adjacency D^-1/2 (A + I) D^-1/2, then applies a shared linear map: a first-order "
                  "approximation of spectral graph convolutions. Two layers with dropout classify all nodes "

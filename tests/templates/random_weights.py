@@ -21,8 +21,12 @@ def randomise(model: nn.Module, seed: int = 0) -> nn.Module:
             if not tensor.is_floating_point():
                 tensor.zero_()
                 continue
-            base = noise.roll(7919 * i)
-            values = base.repeat(tensor.numel() // base.numel() + 1)[: tensor.numel()].view_as(tensor)
+            n, start = tensor.numel(), 7919 * i % noise.numel()
+            if start + n <= noise.numel():
+                values = noise[start:start + n]
+            else:
+                values = noise.roll(-start).repeat(n // noise.numel() + 1)[:n]
+            values = values.view_as(tensor)
             if key.endswith("running_var"):
                 values = values.abs() + 0.5
             elif tensor.dim() > 1:
