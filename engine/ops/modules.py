@@ -112,7 +112,10 @@ class Permute(nn.Module):
 
 
 class Crop(nn.Module):
-    """Crops the centre of the last two dimensions to `size`, or to the size of `like`."""
+    """Crops the centre of the last two dimensions to `size`, or to the size of `like`.
+
+    An odd margin leaves its extra row (column) at the bottom (right).
+    """
 
     def __init__(self, size: int | tuple[int, int] | None = None) -> None:
         super().__init__()
