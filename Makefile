@@ -25,7 +25,7 @@ bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 lint: $(STAMP)
-	$(PY) -m ruff check engine app tests bench
+	$(PY) -m ruff check engine app tests bench templates/_build
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -61,7 +61,9 @@ def compile_network(
         node = flat.nodes[node_id]
         if node.op in ("Input", "Output"):
             continue
-        modules[node_id] = node.spec.module(**module_kwargs(analysis, node_id, consumers))
+        module = node.spec.module(**module_kwargs(analysis, node_id, consumers))
+        node.spec.initialize(module, node.params)
+        modules[node_id] = module
         call = fx_graph.call_module(node_id, tuple(values[src] for src in node.inputs))
         ports = node.output_ports
         if len(ports) == 1:

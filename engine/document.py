@@ -81,12 +81,21 @@ class Document:
 
     def problems(self, name: str | None = None) -> list[Problem]:
         """Problems of the blocks a network uses (the graph's own come with analysis)."""
-        graph = self.network(name)
-        used = {n.op for n in graph.nodes.values() if n.op in self.blocks}
         found: list[Problem] = []
-        for block_name in sorted(used):
+        for block_name in sorted(self.blocks_used(name)):
             found.extend(self.blocks[block_name].problems())
         return found
+
+    def blocks_used(self, name: str | None = None) -> set[str]:
+        """Names of the blocks a network uses, directly or inside other blocks."""
+        used: set[str] = set()
+        stack = [self.network(name)]
+        while stack:
+            for node in stack.pop().nodes.values():
+                if node.op in self.blocks and node.op not in used:
+                    used.add(node.op)
+                    stack.append(self.blocks[node.op].body)
+        return used
 
     @property
     def title(self) -> str:

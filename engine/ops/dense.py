@@ -8,6 +8,7 @@ from typing import Any
 import torch.nn as nn
 from torch.utils.flop_counter import conv_flop_count, mm_flop
 
+from engine.ops.init import INIT_PARAM
 from engine.ops.spec import OpSpec, Port, ShapeError, TensorInfo
 from engine.params import Param
 
@@ -49,7 +50,7 @@ def _check_divisible(name: str, p: Mapping[str, Any], ins: Sequence[TensorInfo])
 
 
 def _conv_kwargs(p: Mapping[str, Any], ins: Sequence[TensorInfo]) -> dict[str, Any]:
-    kwargs = {k: v for k, v in p.items() if k != "depthwise"}
+    kwargs = {k: v for k, v in p.items() if k not in ("depthwise", "init")}
     kwargs["groups"] = _groups(p, ins[0].shape[0])
     return {"in_channels": ins[0].shape[0], **kwargs}
 
@@ -66,6 +67,7 @@ def _conv_params(dims: int) -> tuple[Param, ...]:
         Param("depthwise", "bool", False, doc="one group per input channel (MobileNet)"),
         Param("bias", "bool", True),
         Param("padding_mode", "choice", "zeros", choices=("zeros", "reflect", "replicate", "circular")),
+        INIT_PARAM,
     )
 
 
@@ -74,7 +76,7 @@ OPS = [
         "Linear",
         "Dense",
         "Fully connected layer y = x W^T + b on the last dimension.",
-        params=(Param("out_features", "int", 10, min=1), Param("bias", "bool", True)),
+        params=(Param("out_features", "int", 10, min=1), Param("bias", "bool", True), INIT_PARAM),
         module=nn.Linear,
         kwargs=_linear_kwargs,
         flops=_linear_flops,
@@ -120,6 +122,7 @@ OPS = [
             Param("dilation", "size", 1, min=1),
             Param("groups", "int", 1, min=1),
             Param("bias", "bool", True),
+            INIT_PARAM,
         ),
         module=nn.ConvTranspose2d,
         kwargs=_conv_kwargs,

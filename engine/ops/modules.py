@@ -17,6 +17,7 @@ __all__ = [
     "Add",
     "Chunk",
     "Concat",
+    "Crop",
     "GRULayer",
     "GlobalAvgPool",
     "GraphConv",
@@ -108,6 +109,23 @@ class Permute(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x.permute(*self.dims)
+
+
+class Crop(nn.Module):
+    """Crops the centre of the last two dimensions to `size`, or to the size of `like`.
+
+    An odd margin leaves its extra row (column) at the bottom (right).
+    """
+
+    def __init__(self, size: int | tuple[int, int] | None = None) -> None:
+        super().__init__()
+        self.size = (size, size) if isinstance(size, int) else (None if size is None else tuple(size))
+
+    def forward(self, x: torch.Tensor, like: torch.Tensor | None = None) -> torch.Tensor:
+        h, w = like.shape[-2:] if like is not None else self.size
+        top = (x.shape[-2] - h) // 2
+        left = (x.shape[-1] - w) // 2
+        return x[..., top:top + h, left:left + w]
 
 
 class GlobalAvgPool(nn.Module):

@@ -8,7 +8,7 @@ from typing import Any
 
 import torch.nn as nn
 
-from engine.ops.modules import Permute, Reshape
+from engine.ops.modules import Crop, Permute, Reshape
 from engine.ops.spec import OpSpec, Port, ShapeError, TensorInfo, format_shape
 from engine.params import Param
 
@@ -56,6 +56,23 @@ def _check_pixel_shuffle(p: Mapping[str, Any], ins: Sequence[TensorInfo]) -> Non
             f"PixelShuffle: {ins[0].shape[0]} channels are not a multiple of "
             f"upscale_factor² = {r2}"
         )
+
+
+def _crop_ports(p: Mapping[str, Any]) -> tuple[Port, ...]:
+    if p["size"] is None:
+        return (Port("x", "C, H, W"), Port("like", "C, H, W", "crop to this input's height and width"))
+    return (Port("x", "C, H, W"),)
+
+
+def _check_crop(p: Mapping[str, Any], ins: Sequence[TensorInfo]) -> None:
+    size = p["size"]
+    if size is None:
+        target, source = ins[1].shape[1:], f"input 'like' {ins[1]}"
+    else:
+        target = (size, size) if isinstance(size, int) else tuple(size)
+        source = f"size {list(target)}"
+    if target[0] > ins[0].shape[1] or target[1] > ins[0].shape[2]:
+        raise ShapeError(f"Crop: cannot crop {ins[0]} to the height and width of {source}")
 
 
 OPS = [
@@ -110,6 +127,20 @@ OPS = [
         check=_check_pixel_shuffle,
         inputs=(Port("x", "C, H, W"),),
         prefix="pixel_shuffle",
+    ),
+    OpSpec(
+        "Crop",
+        "Shape",
+        "Crops the centre of an image to the height and width of input 'like', or to `size` "
+        "(U-Net's skip connections with valid convolutions).",
+        params=(Param("size", "size", None, min=1, optional=True,
+                      doc="crop to this size; when unset, to the size of input 'like'"),),
+        module=Crop,
+        kwargs=lambda p, ins: {"size": p["size"]},
+        inputs=_crop_ports,
+        check=_check_crop,
+        prefix="crop",
+        paper="https://arxiv.org/abs/1505.04597",
     ),
     OpSpec(
         "Identity",

@@ -15,6 +15,7 @@ from typing import Any
 import torch
 import torch.nn as nn
 
+from engine.ops.init import INIT_PARAM, apply_init
 from engine.params import Param, ParamError
 
 __all__ = ["OpSpec", "Port", "ShapeError", "TensorInfo", "format_shape"]
@@ -165,7 +166,17 @@ class OpSpec:
         """The keyword arguments of `module`, with inferred values filled in."""
         return self.kwargs(self.resolve(params), inputs)
 
+    def initialize(self, module: nn.Module, params: Mapping[str, Any]) -> None:
+        """Apply the weight initialisation chosen by the op's `INIT_PARAM` to a freshly built module."""
+        if INIT_PARAM not in self.params:  # (PReLU's own "init" is its starting slope)
+            return
+        scheme = self.resolve(params)[INIT_PARAM.name]
+        if scheme != "default":
+            apply_init(module, scheme)
+
     def build(self, params: Mapping[str, Any], inputs: Sequence[TensorInfo]) -> nn.Module:
         if self.module is None:
             raise TypeError(f"{self.name} is not a module op")
-        return self.module(**self.constructor(params, inputs))
+        module = self.module(**self.constructor(params, inputs))
+        self.initialize(module, params)
+        return module

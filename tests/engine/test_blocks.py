@@ -124,3 +124,60 @@ def test_reference_to_an_undeclared_block_param_is_refused():
     data["blocks"]["BasicBlock"]["nodes"][1]["params"]["stride"] = "$stride"
     with pytest.raises(DocumentError, match=r"blocks.BasicBlock.nodes\[1\].params.stride: .*\$stride names no parameter"):
         Document.from_dict(data)
+
+
+def nested_doc():
+    conv_bn = {
+        "params": {"channels": {"kind": "int", "default": 4, "min": 1}},
+        "nodes": [n("x", "BlockInput"), n("conv", "Conv2d", out_channels="$channels", bias=False),
+                  n("bn", "BatchNorm2d"), n("out", "BlockOutput")],
+        "edges": [e("x.out", "conv.x"), e("conv.out", "bn.x"), e("bn.out", "out.x")],
+    }
+    two_branches = {
+        "params": {"width": {"kind": "int", "default": 4, "min": 1}},
+        "nodes": [n("x", "BlockInput"), n("left", "ConvBN", channels="$width"), n("right", "ConvBN", channels=2),
+                  n("cat", "Concat"), n("out", "BlockOutput")],
+        "edges": [e("x.out", "left.x"), e("x.out", "right.x"), e("left.out", "cat.in1"), e("right.out", "cat.in2"),
+                  e("cat.out", "out.x")],
+    }
+    return {
+        "format_version": 1,
+        # Listed before the block they use: the loader orders blocks by dependency.
+        "blocks": {"Branches": two_branches, "ConvBN": conv_bn},
+        "networks": {"model": {
+            "nodes": [n("x", "Input", shape=[3, 6, 6]), n("stage", "Branches", width=5, repeat=2), n("y", "Output")],
+            "edges": [e("x.out", "stage.x"), e("stage.out", "y.x")],
+        }},
+    }
+
+
+def test_nested_blocks_flatten_to_dotted_names_and_compute_like_hand_written_code():
+    doc = Document.from_dict(nested_doc())
+    analysis = analyze(doc.network())
+    assert analysis.ok, analysis.problems
+    module = compile_network(doc.network(), analysis=analysis)
+    assert "stage.1.left.conv.weight" in module.state_dict()
+    assert module.get_submodule("stage.0.left.conv").weight.shape == (5, 3, 3, 3)
+    assert module.get_submodule("stage.1.right.conv").weight.shape == (2, 7, 3, 3)
+    assert analysis.nodes["stage"].outputs[0].shape == (7, 2, 2)
+    assert analysis.nodes["stage"].params == sum(p.numel() for p in module.parameters())
+    module.eval()
+    x = torch.randn(2, 3, 6, 6)
+
+    def branches(prefix, x):
+        conv_bn = lambda side: module.get_submodule(f"{prefix}.{side}.bn")(module.get_submodule(f"{prefix}.{side}.conv")(x))  # noqa: E731
+        return torch.cat([conv_bn("left"), conv_bn("right")], dim=1)
+
+    torch.testing.assert_close(module(x), branches("stage.1", branches("stage.0", x)))
+    assert Document.from_dict(doc.to_dict()).to_json() == doc.to_json()
+
+
+def test_problems_inside_a_nested_block_are_reported():
+    data = nested_doc()
+    data["blocks"]["ConvBN"]["nodes"].append(n("stray", "ReLU"))
+    doc = Document.from_dict(data)
+    assert doc.blocks_used() == {"Branches", "ConvBN"}
+    assert [p.message for p in doc.problems()] == [
+        "block ConvBN: stray: input 'x' is not connected",
+        "block ConvBN: stray does not lead to any BlockOutput and is left out",
+    ]

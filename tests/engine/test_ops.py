@@ -67,6 +67,7 @@ CASES: dict[str, list[tuple[dict, list[dict]]]] = {
     "Permute": [({}, [SEQ]), ({"dims": [0, 2, 3, 1]}, [IMG])],
     "Upsample": [({}, [IMG]), ({"size": [20, 24], "mode": "bilinear", "align_corners": True}, [IMG])],
     "PixelShuffle": [({}, [t(8, 4, 4)]), ({"upscale_factor": 3}, [t(9, 5, 5)])],
+    "Crop": [({}, [t(4, 12, 10), t(2, 8, 6)]), ({"size": [5, 7]}, [IMG])],
     "Identity": [({}, [VEC]), ({}, [IMG])],
     "Add": [({}, [IMG, IMG]), ({"num_inputs": 3}, [VEC, VEC, VEC])],
     "Multiply": [({}, [IMG, IMG]), ({"num_inputs": 3}, [VEC, VEC, VEC])],
@@ -146,3 +147,13 @@ def test_lstm_flops_equal_the_gate_matmuls():
     analysis = analyze(single_op_graph("LSTM", {"hidden_size": 8}, [SEQ]))
     steps, features, hidden = 7, 5, 8
     assert analysis.nodes["node"].flops == 2 * steps * 4 * hidden * (features + hidden)
+
+
+def test_crop_keeps_the_centre_and_refuses_a_larger_target():
+    graph = single_op_graph("Crop", {"size": [2, 3]}, [t(1, 5, 6)])
+    module = compile_network(graph)
+    x = torch.arange(30.0).reshape(1, 1, 5, 6)
+    assert module(x)[0, 0].tolist() == [[7.0, 8.0, 9.0], [13.0, 14.0, 15.0]]
+    analysis = analyze(single_op_graph("Crop", {}, [IMG, t(2, 20, 8)]))
+    assert [p.message for p in analysis.errors] == [
+        "node: Crop: cannot crop (3, 16, 16) to the height and width of input 'like' (2, 20, 8)"]
