@@ -68,18 +68,19 @@ class GraphScene(QGraphicsScene):
         session.analysis_ready.connect(self._on_analysis)
         session.flow_changed.connect(self.rebuild)
         session.blocks_changed.connect(self.refresh_all)
+        self._attached = True
         self.rebuild()
 
     def detach(self) -> None:
         """Stop following the session (the canvas shows another graph now)."""
+        if not self._attached:
+            return
+        self._attached = False
         for signal, slot in ((self.session.graph_changed, self._on_graph_changed),
                              (self.session.analysis_ready, self._on_analysis),
                              (self.session.flow_changed, self.rebuild),
                              (self.session.blocks_changed, self.refresh_all)):
-            try:
-                signal.disconnect(slot)
-            except (RuntimeError, TypeError):
-                pass
+            signal.disconnect(slot)
 
     @property
     def graph(self) -> Graph:

@@ -54,13 +54,21 @@ class GraphView(QGraphicsView):
         return self.transform().m11()
 
     def set_zoom(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Scale to `factor`, keeping the scene point under `anchor` (view pixels) in place."""
         factor = max(MIN_SCALE, min(MAX_SCALE, factor))
         ratio = factor / self.scale_factor
         if abs(ratio - 1) < 1e-6:
             return
         if anchor is None:
             self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        self.scale(ratio, ratio)
+            self.scale(ratio, ratio)
+        else:
+            point = anchor.toPoint()
+            fixed = self.mapToScene(point)
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+            self.scale(ratio, ratio)
+            moved = self.mapFromScene(fixed) - point
+            self.pan_by(moved.x(), moved.y())
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.zoom_changed.emit(self.scale_factor)
 
