@@ -295,7 +295,10 @@ class MainWindow(QMainWindow):
         self._replace_panels(session)
         self.autosaver.watch(session)
         self.show_graph(session.current_key, fit=False)
-        session.analyze_now()
+        # Shapes follow right after the first paint: the window shows at once, even when
+        # the first analysis of the process is slow (torch imports on first use).
+        session.schedule_analysis()
+        self.stats_label.setText("analysing…")
         self._blocks_changed()
         self._update_title()
         self._update_actions()

@@ -42,6 +42,7 @@ class Theme:
     accent: str
     canvas: str
     grid: str
+    grid_minor: str
     node: str
     node_border: str
     edge: str
@@ -63,13 +64,13 @@ class Theme:
 
 LIGHT = Theme(
     name="light", window="#f3f4f6", panel="#ffffff", border="#dcdfe4", text="#1f2430", muted="#6b7280",
-    accent="#2563eb", canvas="#eef0f3", grid="#c9ced6", node="#ffffff", node_border="#cfd4db",
+    accent="#2563eb", canvas="#eef0f3", grid="#dde1e6", grid_minor="#e6e9ed", node="#ffffff", node_border="#cfd4db",
     edge="#8a94a3", label="#ffffff", label_text="#334155", error="#dc2626", warning="#d97706", ok="#16a34a",
     selection_fill="#dbe7ff",
 )
 DARK = Theme(
     name="dark", window="#1d1f23", panel="#24262b", border="#363940", text="#e5e7eb", muted="#9ca3af",
-    accent="#5b9bff", canvas="#18191c", grid="#34373e", node="#2b2e34", node_border="#43464e",
+    accent="#5b9bff", canvas="#18191c", grid="#2a2d33", grid_minor="#212327", node="#2b2e34", node_border="#43464e",
     edge="#737b88", label="#2b2e34", label_text="#d1d5db", error="#f87171", warning="#fbbf24", ok="#4ade80",
     selection_fill="#1e3a66",
 )

@@ -40,6 +40,7 @@ class EdgeLabel(QGraphicsItem):
             EdgeLabel._font.setPointSizeF(7.6)
         self.text = ""
         self._rect = QRectF()
+        self._bounds = QRectF()
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(3)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
@@ -54,11 +55,12 @@ class EdgeLabel(QGraphicsItem):
             self._rect = QRectF(-width / 2, -8.5, width, 17)
         else:
             self._rect = QRectF()
+        self._bounds = self._rect.adjusted(-1, -1, 1, 1)
         self.setVisible(bool(text))
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
-        return self._rect.adjusted(-1, -1, 1, 1)
+        return self._bounds
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         if option.levelOfDetailFromTransform(painter.worldTransform()) < 0.35:
@@ -111,7 +113,8 @@ class EdgeItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         t = current_theme()
         selected = self.isSelected()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod >= 0.4)
         pen = QPen(t.color("accent") if selected else t.color("edge"), 2.4 if selected else 1.6)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)

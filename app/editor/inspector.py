@@ -424,7 +424,7 @@ class Inspector(QScrollArea):
         graph = self.session.doc.network(self.session.analysed_network())
         expected = self.session.doc.meta.get("expected_params")
         lines = [
-            f"{len(graph)} nodes, {len(graph.edges)} edges",
+            f"{len(graph)} nodes, {graph.edge_count} edges",
             f"parameters: <b>{analysis.total_params:,}</b>"
             + (f" (paper: {expected:,})" if isinstance(expected, int) else ""),
             f"FLOPs per sample: {flops_text(analysis.total_flops)}",

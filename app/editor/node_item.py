@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QStaticText
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from app.editor.geometry import PORT_RADIUS, ROW, NodeGeometry
@@ -44,6 +44,12 @@ class NodeLook:
     is_block: bool = False
 
 
+def _static(text: str) -> QStaticText:
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    return static
+
+
 class _Fonts:
     """Fonts are made once a QGuiApplication exists."""
 
@@ -52,6 +58,14 @@ class _Fonts:
     mono: QFont
     badge: QFont
     ready = False
+    _metrics: dict[str, QFontMetricsF] = {}
+
+    @classmethod
+    def metrics(cls, name: str) -> QFontMetricsF:
+        fm = cls._metrics.get(name)
+        if fm is None:
+            fm = cls._metrics[name] = QFontMetricsF(getattr(cls, name))
+        return fm
 
     @classmethod
     def load(cls) -> None:
@@ -71,6 +85,20 @@ class _Fonts:
         cls.ready = True
 
 
+_stripes: dict[float, QPainterPath] = {}
+
+
+def _stripe(height: float) -> QPainterPath:
+    path = _stripes.get(height)
+    if path is None:
+        rounded = QPainterPath()
+        rounded.addRoundedRect(QRectF(0.5, 0.5, 12, height - 1), RADIUS - 1, RADIUS - 1)
+        clip = QPainterPath()
+        clip.addRect(QRectF(0, 0, 5, height))
+        path = _stripes[height] = rounded.intersected(clip)
+    return path
+
+
 class NodeItem(QGraphicsItem):
     def __init__(self, node_id: str, geometry: NodeGeometry, look: NodeLook) -> None:
         super().__init__()
@@ -78,6 +106,7 @@ class NodeItem(QGraphicsItem):
         self.node_id = node_id
         self.geometry = geometry
         self.look = look
+        self._runs: list | None = None
         self.highlight: frozenset[str] = frozenset()  # "in:x" / "out:out" ports a drag could use
         self.hover_port: str | None = None
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -91,11 +120,13 @@ class NodeItem(QGraphicsItem):
         if geometry != self.geometry:
             self.prepareGeometryChange()
             self.geometry = geometry
+            self._runs = None
             self.update()
 
     def set_look(self, look: NodeLook) -> None:
         if look != self.look:
             self.look = look
+            self._runs = None
             self._apply_status()
             self.update()
 
@@ -146,11 +177,19 @@ class NodeItem(QGraphicsItem):
         body = QRectF(0, 0, w, h)
         selected = self.isSelected()
 
+        if lod < 0.4:  # far out: a plain card in its category colour is all one can see
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setPen(QPen(t.color("accent") if selected else accent, 0))
+            painter.setBrush(t.color("node"))
+            painter.drawRect(body)
+            painter.fillRect(QRectF(0, 0, min(6 / max(lod, 0.05), w / 3), h), accent)
+            if look.status == "error":
+                painter.fillRect(QRectF(w - 40, 0, 40, 40), t.color("error"))
+            return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        if lod > 0.4:  # soft shadow
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(0, 0, 0, 22 if t.name == "light" else 60))
-            painter.drawRoundedRect(body.translated(0, 2), RADIUS, RADIUS)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 22 if t.name == "light" else 60))  # soft shadow
+        painter.drawRoundedRect(body.translated(0, 2), RADIUS, RADIUS)
         painter.setBrush(t.color("node"))
         border = t.color("node_border")
         if selected:
@@ -161,13 +200,9 @@ class NodeItem(QGraphicsItem):
         painter.drawRoundedRect(body, RADIUS, RADIUS)
 
         # Category stripe along the left edge, clipped to the rounded card.
-        stripe = QPainterPath()
-        stripe.addRoundedRect(QRectF(0.5, 0.5, 12, h - 1), RADIUS - 1, RADIUS - 1)
-        clip = QPainterPath()
-        clip.addRect(QRectF(0, 0, 5, h))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(accent)
-        painter.drawPath(stripe.intersected(clip))
+        painter.drawPath(_stripe(h))
         if look.is_block:  # a second line marks a composite node
             painter.drawRect(QRectF(7, 8, 2, h - 16))
 
@@ -177,59 +212,59 @@ class NodeItem(QGraphicsItem):
         if look.status == "error":
             self._paint_badge(painter, t, w)
 
-    def _paint_text(self, painter: QPainter, t, look: NodeLook, w: float, h: float) -> None:
+    def _text_runs(self) -> list[tuple[str, str, QPointF, QStaticText]]:
+        """(font, colour, top-left, text) of every line, laid out once per look."""
+        if self._runs is not None:
+            return self._runs
+        look, w, h = self.look, self.geometry.width, self.geometry.height
         left = PAD + 2
         inner = w - left - PAD
-        painter.setFont(_Fonts.small)
-        fm_small = QFontMetrics(_Fonts.small)
-        op_width = min(fm_small.horizontalAdvance(look.op) + 3, inner * 0.55)
-        painter.setPen(t.color("muted"))
-        op_rect = QRectF(w - PAD - op_width, 7, op_width, 18)
-        painter.drawText(op_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                         fm_small.elidedText(look.op, Qt.TextElideMode.ElideRight, int(op_width)))
-        painter.setFont(_Fonts.title)
-        fm_title = QFontMetrics(_Fonts.title)
-        painter.setPen(t.color("text"))
-        title_width = inner - op_width - 6
-        title = fm_title.elidedText(look.title, Qt.TextElideMode.ElideRight, int(title_width))
-        painter.drawText(QRectF(left, 6, title_width, 20), _LEFT, title)
-        painter.setFont(_Fonts.small)
-        painter.setPen(t.color("muted"))
+        small, title_fm, mono = _Fonts.metrics("small"), _Fonts.metrics("title"), _Fonts.metrics("mono")
+        runs: list[tuple[str, str, QPointF, QStaticText]] = []
+
+        def add(font: str, color: str, x: float, y: float, text: str, width: float, right: bool = False) -> None:
+            fm = _Fonts.metrics(font)
+            shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, int(width))
+            if right:
+                x -= fm.horizontalAdvance(shown)
+            runs.append((font, color, QPointF(x, y), _static(shown)))
+
+        op_width = min(small.horizontalAdvance(look.op) + 3, inner * 0.55)
+        add("small", "muted", w - PAD, 10, look.op, op_width, right=True)
+        add("title", "text", left, 8, look.title, inner - op_width - 6)
         if look.params:
-            params = fm_small.elidedText(look.params, Qt.TextElideMode.ElideRight, int(inner))
-            painter.drawText(QRectF(left, 25, inner, 16), _LEFT, params)
-        # Bottom line: output shape (or what is wrong) and parameter count.
-        y = 42.0
-        count_width = fm_small.horizontalAdvance(look.count) if look.count else 0
+            add("small", "muted", left, 27, look.params, inner)
+        y = 44.0
+        count_width = small.horizontalAdvance(look.count) if look.count else 0
         if look.count:
-            painter.drawText(QRectF(w - PAD - count_width, y, count_width, 16),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, look.count)
+            add("small", "muted", w - PAD, y, look.count, count_width + 2, right=True)
         shape_width = inner - count_width - 8
         if look.status == "error":
-            painter.setPen(t.color("error"))
-            text = fm_small.elidedText(look.error, Qt.TextElideMode.ElideRight, int(shape_width))
-            painter.drawText(QRectF(left, y, shape_width, 16), _LEFT, text)
+            add("small", "error", left, y, look.error, shape_width)
         elif look.shape:
-            painter.setFont(_Fonts.mono)
-            painter.setPen(t.color("text"))
-            fm_mono = QFontMetrics(_Fonts.mono)
-            shape = fm_mono.elidedText(look.shape, Qt.TextElideMode.ElideRight, int(shape_width))
-            painter.drawText(QRectF(left, y, shape_width, 16), _LEFT, shape)
+            add("mono", "text", left, y + 0.5, look.shape, shape_width)
+        top = h - len(look.rows) * ROW - 6
+        for i, (name, shape) in enumerate(look.rows):
+            add("small", "muted", left + 4, top + i * ROW, name, inner * 0.5)
+            add("mono", "muted", w - PAD, top + i * ROW + 0.5, shape, inner * 0.48, right=True)
+        del title_fm, mono
+        self._runs = runs
+        return runs
+
+    def _paint_text(self, painter: QPainter, t, look: NodeLook, w: float, h: float) -> None:
+        font = color = None
+        for run_font, run_color, pos, text in self._text_runs():
+            if run_font != font:
+                painter.setFont(getattr(_Fonts, run_font))
+                font = run_font
+            if run_color != color:
+                painter.setPen(t.color(run_color))
+                color = run_color
+            painter.drawStaticText(pos, text)
         if look.rows:
             painter.setPen(QPen(t.color("border"), 1))
-            top = h - len(look.rows) * ROW - 8
-            painter.drawLine(QPointF(left, top - 2), QPointF(w - PAD, top - 2))
-            painter.setFont(_Fonts.small)
-            fm_mono = QFontMetrics(_Fonts.mono)
-            for i, (name, shape) in enumerate(look.rows):
-                row = QRectF(left + 4, top + i * ROW, inner - 4, ROW)
-                painter.setPen(t.color("muted"))
-                painter.setFont(_Fonts.small)
-                painter.drawText(row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                                 fm_small.elidedText(name, Qt.TextElideMode.ElideRight, int(inner * 0.5)))
-                painter.setFont(_Fonts.mono)
-                painter.drawText(row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                                 fm_mono.elidedText(shape, Qt.TextElideMode.ElideRight, int(inner * 0.48)))
+            top = h - len(look.rows) * ROW - 10
+            painter.drawLine(QPointF(PAD + 2, top), QPointF(w - PAD, top))
 
     def _paint_ports(self, painter: QPainter, t, accent: QColor) -> None:
         g = self.geometry

@@ -61,8 +61,9 @@ class GraphScene(QGraphicsScene):
         self.edges: dict[Endpoint, EdgeItem] = {}  # keyed by the input port it feeds
         self._touching: dict[str, set[Endpoint]] = {}  # node -> edges at it (by dst)
         self._results = session.results(key)
+        self._shown_results: dict[str, object] = {}  # the result each node's look was made from
         self._gesture: _Connecting | _Moving | None = None
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.setSceneRect(-_EXTENT, -_EXTENT, 2 * _EXTENT, 2 * _EXTENT)
         session.graph_changed.connect(self._on_graph_changed)
         session.analysis_ready.connect(self._on_analysis)
@@ -93,6 +94,7 @@ class GraphScene(QGraphicsScene):
         self.nodes.clear()
         self.edges.clear()
         self._touching.clear()
+        self._shown_results.clear()
         graph = self.graph
         for node_id in graph.nodes:
             self._add_node(node_id)
@@ -114,6 +116,7 @@ class GraphScene(QGraphicsScene):
         item.setPos(ui.get("x", 0.0), ui.get("y", 0.0))
         self.addItem(item)
         self.nodes[node_id] = item
+        self._shown_results[node_id] = self._results.node(node_id)
         self._touching.setdefault(node_id, set())
 
     def _add_edge(self, edge: Edge) -> None:
@@ -197,6 +200,7 @@ class GraphScene(QGraphicsScene):
             return
         item.set_geometry(self._geometry(node_id))
         item.set_look(self._look(node_id))
+        self._shown_results[node_id] = self._results.node(node_id)
 
     def _refresh_edges_of(self, node_id: str) -> None:
         for dst in self._touching.get(node_id, ()):
@@ -219,6 +223,7 @@ class GraphScene(QGraphicsScene):
             for dst in list(self._touching.pop(event.node, ())):
                 self._remove_edge(dst)
             item = self.nodes.pop(event.node, None)
+            self._shown_results.pop(event.node, None)
             if item is not None:
                 self.removeItem(item)
         elif kind == "node_renamed":
@@ -240,6 +245,7 @@ class GraphScene(QGraphicsScene):
 
     def _renamed(self, old: str, new: str) -> None:
         item = self.nodes.pop(old)
+        self._shown_results.pop(old, None)
         item.node_id = new
         self.nodes[new] = item
         self._touching[new] = set()
@@ -257,12 +263,23 @@ class GraphScene(QGraphicsScene):
     def _on_analysis(self, analysis) -> None:
         if not self.session.has_graph(self.key):
             return
-        self._results = self.session.results(self.key)
-        for node_id in self.nodes:
-            self.nodes[node_id].set_look(self._look(node_id))
+        results = self._results = self.session.results(self.key)
+        # Only nodes whose result changed need a new look (an edit touches a few).
+        shown = self._shown_results
+        for node_id, item in self.nodes.items():
+            result = results.node(node_id)
+            if node_id in shown and shown[node_id] == result and not item.look.rows and item.look.status != "pending":
+                continue
+            shown[node_id] = result
+            item.set_look(self._look(node_id))
+        values: dict[Endpoint, str] = {}
         for item in self.edges.values():
-            value = self._results.value(item.edge.src)
-            item.set_label("" if value is None else str(value))
+            src = item.edge.src
+            text = values.get(src)
+            if text is None:
+                value = results.value(src)
+                text = values[src] = "" if value is None else str(value)
+            item.set_label(text)
 
     @property
     def results(self) -> GraphResults:

@@ -23,7 +23,7 @@ from engine.params import ParamError
 __all__ = ["BLOCK_PREFIX", "EditSession", "block_key"]
 
 BLOCK_PREFIX = "block:"
-DEBOUNCE_MS = 30  # analysis waits this long after the last change (typing stays smooth)
+DEBOUNCE_MS = 20  # analysis waits this long after the last change (typing stays smooth)
 REFUSALS = (GraphError, ParamError, DocumentError)
 
 

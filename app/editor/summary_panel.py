@@ -98,9 +98,22 @@ class SummaryPanel(QWidget):
         self.table.clicked.connect(lambda index: self.node_clicked.emit(self.model.rows[index.row()]["id"]))
         session.analysis_ready.connect(self.refresh)
         self.summary: dict[str, Any] | None = None
+        self._stale = session.analysis
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._stale is not None:
+            self.refresh(self._stale)
 
     def refresh(self, analysis) -> None:
-        """Rebuild from the session's latest analysis (the same summary `netsmith check` prints)."""
+        """Rebuild from the session's latest analysis (the same summary `netsmith check` prints).
+
+        While the panel is hidden (another tab in front) it only notes that it is stale.
+        """
+        if not self.isVisible():
+            self._stale = analysis
+            return
+        self._stale = None
         name = self.session.analysed_network()
         summary = summary_of(self.session.doc.network(name), analysis)
         self.summary = summary

@@ -7,9 +7,10 @@ with the wheel; rubber-band select by dragging on empty canvas.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QMenu, QWidget
 
@@ -218,15 +219,26 @@ class GraphView(QGraphicsView):
         t = current_theme()
         painter.fillRect(rect, t.color("canvas"))
         scale = self.scale_factor
-        if scale < 0.35:
+        if scale < 0.3:
             return
-        step = GRID * (1 if scale >= 0.6 else 2)
-        # A dot at every grid point: quiet, and cached with the background.
-        pen = QPen(t.color("grid"), 2.0 / scale if scale < 1 else 2.0)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
-        left = int(rect.left() // step * step)
-        top = int(rect.top() // step * step)
-        points = [QPointF(x, y) for x in range(left, int(rect.right()) + step, step)
-                  for y in range(top, int(rect.bottom()) + step, step)]
-        painter.drawPoints(points)
+        # Faint lines every grid step, stronger every fifth: one cheap, exact drawLines
+        # call at any zoom (dot textures cost 8 ms a frame once scaled).
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        step = GRID * (1 if scale >= 0.6 else 5)
+        major = GRID * 5
+        left, top = math.floor(rect.left() / step) * step, math.floor(rect.top() / step) * step
+        minor_lines: list[QLineF] = []
+        major_lines: list[QLineF] = []
+        x = left
+        while x <= rect.right():
+            (major_lines if x % major == 0 else minor_lines).append(QLineF(x, rect.top(), x, rect.bottom()))
+            x += step
+        y = top
+        while y <= rect.bottom():
+            (major_lines if y % major == 0 else minor_lines).append(QLineF(rect.left(), y, rect.right(), y))
+            y += step
+        grid = t.color("grid")
+        painter.setPen(QPen(t.color("grid_minor"), 0))
+        painter.drawLines(minor_lines)
+        painter.setPen(QPen(grid, 0))
+        painter.drawLines(major_lines)

@@ -195,10 +195,12 @@ def test_gallery_lists_every_template_with_its_meta_and_a_thumbnail(qtbot):
     assert gallery.chosen == "lenet5"
 
 
-def test_theme_switch_and_new_document(window):
+def test_theme_switch_and_new_document(window, qtbot):
     window.set_theme("dark")
     assert Settings().theme == "dark"
     assert window.scene.nodes["conv1"].look.shape == "(6, 28, 28)"
     window.set_theme("light")
     window.new_file()
-    assert list(window.graph.nodes) == ["x", "y"] and window.session.analysis.ok
+    assert list(window.graph.nodes) == ["x", "y"]
+    qtbot.waitUntil(lambda: window.session.analysis is not None, timeout=3000)  # right after the first paint
+    assert window.session.analysis.ok and "1 nodes" not in window.stats_label.text()
