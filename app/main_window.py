@@ -75,6 +75,8 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(900, 600))
         self.session: EditSession | None = None
         self.scene: GraphScene | None = None
+        self._analyse_when_shown = False
+        self._sized_docks = False
         self.view = GraphView()
         self.view.op_dropped.connect(self._drop_op)
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
@@ -297,12 +299,26 @@ class MainWindow(QMainWindow):
         self.show_graph(session.current_key, fit=False)
         # Shapes follow right after the first paint: the window shows at once, even when
         # the first analysis of the process is slow (torch imports on first use).
-        session.schedule_analysis()
+        if self.isVisible():
+            session.schedule_analysis()
+        else:
+            self._analyse_when_shown = True
         self.stats_label.setText("analysing…")
         self._blocks_changed()
         self._update_title()
         self._update_actions()
         self.view.show_top()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._sized_docks:
+            self._sized_docks = True
+            if self.settings.window_state()[1] is None:  # first run: sensible panel sizes
+                self.resizeDocks([self.palette_dock, self.inspector_dock], [230, 330], Qt.Orientation.Horizontal)
+                self.resizeDocks([self.bottom_dock], [max(150, self.height() // 5)], Qt.Orientation.Vertical)
+        if self._analyse_when_shown:
+            self._analyse_when_shown = False
+            QTimer.singleShot(0, lambda: self.session.schedule_analysis())
 
     def _replace_panels(self, session: EditSession) -> None:
         for widget in (self.inspector, self.summary, self.problems):
@@ -620,7 +636,7 @@ class MainWindow(QMainWindow):
         return node_id
 
     def _drop_op(self, op: str, pos: QPointF) -> None:
-        node_id = edits.add_node(self.session, self.key, op, (pos.x(), pos.y()))
+        node_id = edits.add_node(self.session, self.key, op, (pos.x(), pos.y()), exact=True)
         if node_id is not None:
             self.scene.select_ids([node_id])
 

@@ -6,9 +6,13 @@ at the canvas tells convolutions from activations from merges.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication
 
 __all__ = ["DARK", "LIGHT", "THEMES", "Theme", "apply_theme", "category_color", "current_theme"]
@@ -91,7 +95,31 @@ def category_color(category: str) -> QColor:
     return color
 
 
+def _arrow_icon(t: Theme, up: bool = False) -> str:
+    """A small chevron for combo and spin boxes in the theme's colour (style sheets need a file)."""
+    folder = Path(tempfile.gettempdir()) / f"netsmith-theme-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"arrow-{'up' if up else 'down'}-{t.name}.png"
+    if not path.exists():
+        pix = QPixmap(20, 12)
+        pix.fill(QColor(0, 0, 0, 0))
+        painter = QPainter(pix)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(QColor(t.muted), 2.2)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        points = [QPointF(3, 3), QPointF(10, 9), QPointF(17, 3)]
+        if up:
+            points = [QPointF(p.x(), 12 - p.y()) for p in points]
+        painter.drawPolyline(points)
+        painter.end()
+        pix.save(str(path), "PNG")
+    return path.as_posix()
+
+
 def _stylesheet(t: Theme) -> str:
+    arrow, arrow_up = _arrow_icon(t), _arrow_icon(t, up=True)
     return f"""
 QMainWindow, QDialog {{ background: {t.window}; }}
 QDockWidget {{ color: {t.text}; font-weight: 600; }}
@@ -110,6 +138,23 @@ QLineEdit, QSpinBox, QDoubleSpinBox, QComboBox {{
     min-height: 18px; color: {t.text};
 }}
 QLineEdit:focus, QSpinBox:focus, QComboBox:focus {{ border: 1px solid {t.accent}; }}
+QComboBox {{ padding-right: 20px; }}
+QComboBox::drop-down {{ border: none; width: 20px; subcontrol-origin: padding; subcontrol-position: center right; }}
+QComboBox::down-arrow {{ image: url({arrow}); width: 10px; height: 6px; }}
+QComboBox QAbstractItemView {{
+    background: {t.panel}; border: 1px solid {t.border}; selection-background-color: {t.selection_fill};
+}}
+QSpinBox {{ padding: 3px 18px 3px 6px; }}
+QSpinBox::up-button, QSpinBox::down-button {{
+    subcontrol-origin: border; width: 18px; border: none; background: transparent;
+}}
+QSpinBox::up-button {{ subcontrol-position: top right; }}
+QSpinBox::down-button {{ subcontrol-position: bottom right; }}
+QSpinBox::up-arrow {{ image: url({arrow_up}); width: 9px; height: 5px; }}
+QSpinBox::down-arrow {{ image: url({arrow}); width: 9px; height: 5px; }}
+QToolButton#reset {{ border: none; background: transparent; color: {t.muted}; padding: 2px 4px; font-size: 11pt; }}
+QToolButton#reset:hover {{ color: {t.accent}; }}
+QCheckBox::indicator {{ width: 15px; height: 15px; }}
 QLineEdit[invalid="true"], QSpinBox[invalid="true"] {{ border: 1px solid {t.error}; }}
 QPushButton, QToolButton {{
     background: {t.panel}; border: 1px solid {t.border}; border-radius: 5px; padding: 4px 10px; color: {t.text};

@@ -22,7 +22,7 @@ from app.editor.commands import (
     SetParams,
     SetUi,
 )
-from app.editor.geometry import NODE_HEIGHT, snap
+from app.editor.geometry import GRID, NODE_HEIGHT, NODE_WIDTH, node_geometry, snap
 from app.editor.session import BLOCK_PREFIX, EditSession
 from engine.graph import Edge, Endpoint
 
@@ -31,6 +31,7 @@ __all__ = [
     "auto_layout",
     "connect",
     "delete",
+    "free_spot",
     "instance_port_edges",
     "move",
     "reconnect",
@@ -43,8 +44,12 @@ PORT_OPS = ("BlockInput", "BlockOutput")
 
 
 def add_node(session: EditSession, key: str, op: str, pos: tuple[float, float] | None = None,
-             after: str | None = None, params: Mapping[str, Any] | None = None) -> str | None:
-    """Add a node of `op` at `pos`; with `after`, below that node and fed by its first output."""
+             after: str | None = None, params: Mapping[str, Any] | None = None, exact: bool = False) -> str | None:
+    """Add a node of `op` at `pos`; with `after`, below that node and fed by its first output.
+
+    Unless `exact` (a drop puts it where the user let go), the node moves aside from
+    nodes already there.
+    """
     graph = session.graph(key)
     spec = graph.resolve(op)
     if spec is None:
@@ -64,8 +69,32 @@ def add_node(session: EditSession, key: str, op: str, pos: tuple[float, float] |
         if outs and ins:
             edges.append(Edge(Endpoint(after, outs[0]), Endpoint(node_id, ins[0])))
     x, y = pos or (0.0, 0.0)
+    if not exact:
+        x, y = free_spot(session, key, x, y)
     node = {"id": node_id, "op": op, "params": dict(params or {}), "ui": {"x": snap(x), "y": snap(y)}}
     return node_id if session.push(AddNodes(session, key, [node], edges, text=f"Add {node_id}")) else None
+
+
+def free_spot(session: EditSession, key: str, x: float, y: float) -> tuple[float, float]:
+    """(x, y), or the nearest place beside it (across the flow) where a new node overlaps none."""
+    graph = session.graph(key)
+    flow = session.flow
+    boxes = []
+    for node_id, node in graph.nodes.items():
+        geometry = node_geometry(graph, node_id, flow)
+        boxes.append((node.ui.get("x", 0.0), node.ui.get("y", 0.0), geometry.width, geometry.height))
+    dx, dy = (NODE_WIDTH + 2 * GRID, 0.0) if flow == "down" else (0.0, NODE_HEIGHT + 2 * GRID)
+    x, y = snap(x), snap(y)
+    def clashes(bx: float, by: float, bw: float, bh: float) -> bool:
+        apart = GRID / 2
+        across = x < bx + bw + apart and bx < x + NODE_WIDTH + apart
+        return across and y < by + bh + apart and by < y + NODE_HEIGHT + apart
+
+    for _ in range(200):
+        if not any(clashes(*box) for box in boxes):
+            break
+        x, y = x + dx, y + dy
+    return x, y
 
 
 def instance_port_edges(session: EditSession, block: str, ports: Iterable[str]) -> list[tuple[str, Edge]]:

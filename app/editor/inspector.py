@@ -311,6 +311,7 @@ class Inspector(QScrollArea):
                 label.setToolTip(param.doc)
                 self._labels[param.name] = label
                 reset = QToolButton()
+                reset.setObjectName("reset")
                 reset.setText("↺")
                 reset.setAutoRaise(True)
                 reset.setToolTip(f"Reset {param.name} to its default ({format_value(param.default) or 'none'})")
@@ -319,6 +320,9 @@ class Inspector(QScrollArea):
                 row = QHBoxLayout()
                 row.setSpacing(2)
                 row.addWidget(field, 1)
+                policy = reset.sizePolicy()
+                policy.setRetainSizeWhenHidden(True)  # fields stay aligned whether set or not
+                reset.setSizePolicy(policy)
                 row.addWidget(reset, 0, Qt.AlignmentFlag.AlignTop)
                 form.addRow(label, row)
             layout.addLayout(form)
@@ -382,7 +386,9 @@ class Inspector(QScrollArea):
             font = label.font()
             font.setBold(explicit)
             label.setFont(font)
-            self._resets[name].setEnabled(explicit)
+            reset = self._resets[name]
+            reset.setEnabled(explicit)
+            reset.setVisible(explicit)
         if self.name_edit is not None and not self.name_edit.hasFocus():
             self.name_edit.setText(node.id)
 
@@ -428,7 +434,8 @@ class Inspector(QScrollArea):
             f"parameters: <b>{analysis.total_params:,}</b>"
             + (f" (paper: {expected:,})" if isinstance(expected, int) else ""),
             f"FLOPs per sample: {flops_text(analysis.total_flops)}",
-            f"problems: {len(analysis.errors)} errors, {len(analysis.problems) - len(analysis.errors)} warnings",
+            f"problems: {_plural(len(analysis.errors), 'error')}, "
+            f"{_plural(len(analysis.problems) - len(analysis.errors), 'warning')}",
         ]
         self._facts.setText("<br>".join(lines))
 
@@ -485,6 +492,10 @@ class Inspector(QScrollArea):
 
 
 _MISSING = object()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _recipe_text(training: dict) -> str:

@@ -11,7 +11,7 @@ from engine.layout import layered_layout
 
 __all__ = ["render_thumbnail"]
 
-_BOX = (120.0, 44.0)
+_BOX = (120.0, 40.0)
 
 
 def render_thumbnail(doc: Document, width: int = 200, height: int = 140, network: str | None = None) -> QPixmap:
@@ -21,13 +21,18 @@ def render_thumbnail(doc: Document, width: int = 200, height: int = 140, network
     graph = doc.network(network)
     if not len(graph):
         return pix
-    positions = layered_layout(graph, "down", size=lambda _n: _BOX, layer_gap=36.0, node_gap=24.0)
-    right = max(x for x, _ in positions.values()) + _BOX[0]
-    bottom = max(y for _, y in positions.values()) + _BOX[1]
     margin = 10
-    scale = min((width - 2 * margin) / right, (height - 2 * margin) / bottom, 0.5)
+    best = None
+    for direction in ("down", "right"):  # whichever shows the graph larger
+        positions = layered_layout(graph, direction, size=lambda _n: _BOX, layer_gap=18.0, node_gap=18.0)
+        right = max(x for x, _ in positions.values()) + _BOX[0]
+        bottom = max(y for _, y in positions.values()) + _BOX[1]
+        scale = min((width - 2 * margin) / right, (height - 2 * margin) / bottom, 0.5)
+        if best is None or scale > best[0] * 1.05:
+            best = (scale, direction, positions, right, bottom)
+    scale, direction, positions, right, bottom = best
     ox = (width - right * scale) / 2
-    oy = (height - bottom * scale) / 2 if bottom * scale < height - 2 * margin else margin
+    oy = (height - bottom * scale) / 2
     painter = QPainter(pix)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.translate(ox, oy)
@@ -36,7 +41,10 @@ def render_thumbnail(doc: Document, width: int = 200, height: int = 140, network
     painter.setPen(pen)
     for edge in graph.edges:
         (x1, y1), (x2, y2) = positions[edge.src.node], positions[edge.dst.node]
-        painter.drawLine(QPointF(x1 + _BOX[0] / 2, y1 + _BOX[1]), QPointF(x2 + _BOX[0] / 2, y2))
+        if direction == "down":
+            painter.drawLine(QPointF(x1 + _BOX[0] / 2, y1 + _BOX[1]), QPointF(x2 + _BOX[0] / 2, y2))
+        else:
+            painter.drawLine(QPointF(x1 + _BOX[0], y1 + _BOX[1] / 2), QPointF(x2, y2 + _BOX[1] / 2))
     painter.setPen(Qt.PenStyle.NoPen)
     for node_id, (x, y) in positions.items():
         spec = graph.spec(node_id)

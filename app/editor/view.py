@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPen, QWheelEvent
-from PySide6.QtWidgets import QFrame, QGraphicsView, QMenu, QWidget
+from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsView, QMenu, QWidget
 
 from app.editor.geometry import GRID, NODE_HEIGHT, NODE_WIDTH
 from app.editor.palette import OP_MIME
@@ -46,6 +46,11 @@ class GraphView(QGraphicsView):
         self.context_menu: Callable[[QPointF, str | None], QMenu | None] | None = None
         self._pan_from: QPointF | None = None
         self._space = False
+        self._zooming = False
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(160)
+        self._settle.timeout.connect(self._zoom_settled)
         # Edges are selected by clicking them, not by sweeping a rubber band over them.
         self.rubberBandChanged.connect(self._rubber_band)
 
@@ -54,12 +59,22 @@ class GraphView(QGraphicsView):
     def scale_factor(self) -> float:
         return self.transform().m11()
 
-    def set_zoom(self, factor: float, anchor: QPointF | None = None) -> None:
-        """Scale to `factor`, keeping the scene point under `anchor` (view pixels) in place."""
+    def set_zoom(self, factor: float, anchor: QPointF | None = None, interactive: bool = False) -> None:
+        """Scale to `factor`, keeping the scene point under `anchor` (view pixels) in place.
+
+        `interactive` (wheel, keys): while the gesture lasts, items draw from pixmaps
+        cached at their own size and scaled, instead of re-rendering text at every
+        step; 160 ms after the last step they render sharp again at the final zoom.
+        """
         factor = max(MIN_SCALE, min(MAX_SCALE, factor))
         ratio = factor / self.scale_factor
         if abs(ratio - 1) < 1e-6:
             return
+        if interactive:
+            if not self._zooming:
+                self._zooming = True
+                self._set_item_cache(QGraphicsItem.CacheMode.ItemCoordinateCache)
+            self._settle.start()
         if anchor is None:
             self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
             self.scale(ratio, ratio)
@@ -74,10 +89,21 @@ class GraphView(QGraphicsView):
         self.zoom_changed.emit(self.scale_factor)
 
     def zoom_in(self) -> None:
-        self.set_zoom(self.scale_factor * STEP)
+        self.set_zoom(self.scale_factor * STEP, interactive=True)
 
     def zoom_out(self) -> None:
-        self.set_zoom(self.scale_factor / STEP)
+        self.set_zoom(self.scale_factor / STEP, interactive=True)
+
+    def _set_item_cache(self, mode: QGraphicsItem.CacheMode) -> None:
+        scene = self.scene()
+        for item in getattr(scene, "nodes", {}).values():
+            item.setCacheMode(mode)
+        for edge in getattr(scene, "edges", {}).values():
+            edge.label.setCacheMode(mode)
+
+    def _zoom_settled(self) -> None:
+        self._zooming = False
+        self._set_item_cache(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def reset_zoom(self) -> None:
         self.set_zoom(1.0)
@@ -119,7 +145,7 @@ class GraphView(QGraphicsView):
             return
         steps = event.angleDelta().y() / 120.0
         if steps:
-            self.set_zoom(self.scale_factor * (STEP ** steps), anchor=event.position())
+            self.set_zoom(self.scale_factor * (STEP ** steps), anchor=event.position(), interactive=True)
         event.accept()
 
     # -- pan ----------------------------------------------------------------------------------
