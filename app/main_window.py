@@ -219,6 +219,7 @@ class MainWindow(QMainWindow):
             fmt.key: a(fmt.label, lambda f=fmt: self.export(f)) for fmt in export_actions.FORMATS
         }
         self.act_import_weights = a("Import Weights…", self.import_weights)
+        self.act_autosave = a("Autosave Interval…", self.choose_autosave_interval)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -236,6 +237,7 @@ class MainWindow(QMainWindow):
             export_menu.addAction(action)
         file_menu.addAction(self.act_import_weights)
         file_menu.addSeparator()
+        file_menu.addAction(self.act_autosave)
         file_menu.addAction(self.act_quit)
 
         edit_menu = bar.addMenu("&Edit")
@@ -357,6 +359,7 @@ class MainWindow(QMainWindow):
         self._fill_graph_combo()
         in_block = key.startswith(BLOCK_PREFIX)
         self.back_button.setVisible(in_block)
+        self.palette.set_block_ports(in_block)
         self.where_label.setText(
             f"Editing block {key[len(BLOCK_PREFIX):]}: shapes come from its first use in "
             f"{session.analysed_network()}" if in_block else "")
@@ -567,6 +570,14 @@ class MainWindow(QMainWindow):
             recovery.discard()
         self.autosaver.save_now()
         return True
+
+    def choose_autosave_interval(self) -> None:
+        seconds, ok = QInputDialog.getInt(
+            self, "Autosave", "Keep unsaved work in a recovery file every (seconds):",
+            self.settings.autosave_seconds, 5, 3600)
+        if ok:
+            self.settings.autosave_seconds = seconds
+            self.autosaver.set_interval(seconds)
 
     def export(self, fmt: export_actions.ExportFormat) -> bool:
         try:

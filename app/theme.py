@@ -31,6 +31,7 @@ CATEGORY_COLORS = {
     "Special": "#a16207",
     "Blocks": "#7c3aed",
     "Block": "#7c3aed",
+    "Block ports": "#7c3aed",
 }
 _OTHER = "#64748b"
 

@@ -4,7 +4,8 @@ Layers come from the longest path from the sources, then every non-source node
 moves down to just above its first consumer, so a residual shortcut sits beside the
 branch it skips rather than at the top. Nodes within a layer are ordered by the
 barycentre heuristic (a few sweeps down and up) and placed near the mean position
-of their neighbours without overlapping. No Qt here: positions are plain numbers.
+of their neighbours without overlapping. The graph structure comes from networkx
+(`Graph.to_networkx`). No Qt here: positions are plain numbers.
 """
 
 from __future__ import annotations
@@ -40,13 +41,9 @@ def layered_layout(
         return {}
     size = size or (lambda _id: (180.0, 60.0))
     order = graph.topological_order()
-    preds: dict[str, list[str]] = {n: [] for n in order}
-    succs: dict[str, list[str]] = {n: [] for n in order}
-    for edge in graph.edges:
-        s, d = edge.src.node, edge.dst.node
-        if s not in preds[d]:
-            preds[d].append(s)
-            succs[s].append(d)
+    links = graph.to_networkx()  # node-level DiGraph, cached by the graph
+    preds = {n: list(links.predecessors(n)) for n in order}
+    succs = {n: list(links.successors(n)) for n in order}
     layer = _layers(order, preds, succs)
     rows = _order_layers(order, layer, preds, succs)
 

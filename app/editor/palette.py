@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from app.theme import category_color
-from engine.ops import categories
+from engine.ops import categories, get_op
 
 __all__ = ["OP_MIME", "Palette"]
 
@@ -70,6 +70,7 @@ class Palette(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.tree)
         self._blocks: list[tuple[str, str]] = []
+        self._ports = False
         self.search.textChanged.connect(self._filter)
         self.search.returnPressed.connect(self._activate_first)
         self.tree.itemDoubleClicked.connect(self._activated)
@@ -78,6 +79,9 @@ class Palette(QWidget):
     def _populate(self) -> None:
         self.tree.clear()
         groups = {name: [(s.name, s.doc) for s in specs] for name, specs in categories().items()}
+        if self._ports:  # editing a block's body: its inputs and outputs are nodes too
+            ports = [(name, get_op(name).doc) for name in ("BlockInput", "BlockOutput")]
+            groups = {"Block ports": ports, **groups}
         if self._blocks:
             groups["Blocks"] = self._blocks
         for category, ops in groups.items():
@@ -102,6 +106,12 @@ class Palette(QWidget):
         blocks = list(blocks)
         if blocks != self._blocks:
             self._blocks = blocks
+            self._populate()
+
+    def set_block_ports(self, shown: bool) -> None:
+        """Offer BlockInput and BlockOutput (only inside a block's body)."""
+        if shown != self._ports:
+            self._ports = shown
             self._populate()
 
     def ops(self) -> list[str]:

@@ -158,3 +158,33 @@ def _key(key):
     from PySide6.QtGui import QKeyEvent
 
     return QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier)
+
+
+def test_palette_search_and_double_click_adds_after_the_selection_without_overlap(window):
+    palette = window.palette
+    palette.search.setText("conv")
+    shown = palette.ops()
+    assert {"Conv1d", "Conv2d", "ConvTranspose2d"} <= set(shown) and "Linear" not in shown
+    palette.search.clear()
+    window.scene.select_ids(["fc1"])
+    item = palette.tree.findItems("Dropout", Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)[0]
+    palette.tree.itemDoubleClicked.emit(item, 0)
+    graph = window.graph
+    assert graph.source(Endpoint("dropout1", "x")) == Endpoint("fc1", "out")
+    new = graph.nodes["dropout1"].ui
+    for node_id, node in graph.nodes.items():
+        if node_id != "dropout1":
+            assert abs(node.ui["x"] - new["x"]) >= 200 or abs(node.ui["y"] - new["y"]) >= 64, node_id
+    assert window.scene.selected_ids() == ["dropout1"]
+
+
+def test_block_ports_are_offered_only_inside_a_block(window, monkeypatch):
+    from app.editor import grouping
+
+    assert "BlockInput" not in window.palette.ops()
+    grouping.group(window.session, "model", ["conv2", "tanh2"], "Pair")
+    window.show_graph("block:Pair")
+    assert window.palette.ops()[:2] == ["BlockInput", "BlockOutput"]
+    assert window.palette.ops()[-1] == "Pair"  # the document's blocks, reusable from the palette
+    window.back_to_network()
+    assert "BlockInput" not in window.palette.ops()
