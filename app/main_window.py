@@ -354,6 +354,7 @@ class MainWindow(QMainWindow):
         scene.node_double_clicked.connect(self._node_double_clicked)
         old, self.scene = self.scene, scene
         self.view.setScene(scene)
+        self.view.sync_labels()
         if old is not None:
             old.deleteLater()
         self._fill_graph_combo()

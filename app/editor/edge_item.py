@@ -39,6 +39,7 @@ class EdgeLabel(QGraphicsItem):
             EdgeLabel._font.setStyleHint(QFont.StyleHint.Monospace)
             EdgeLabel._font.setPointSizeF(7.6)
         self.text = ""
+        self.zoom_shown = True  # hidden when zoomed too far out to read
         self._rect = QRectF()
         self._bounds = QRectF()
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -56,8 +57,12 @@ class EdgeLabel(QGraphicsItem):
         else:
             self._rect = QRectF()
         self._bounds = self._rect.adjusted(-1, -1, 1, 1)
-        self.setVisible(bool(text))
+        self.setVisible(bool(text) and self.zoom_shown)
         self.update()
+
+    def set_zoom_shown(self, shown: bool) -> None:
+        self.zoom_shown = shown
+        self.setVisible(bool(self.text) and shown)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return self._bounds

@@ -63,6 +63,7 @@ class GraphScene(QGraphicsScene):
         self._results = session.results(key)
         self._shown_results: dict[str, object] = {}  # the result each node's look was made from
         self._gesture: _Connecting | _Moving | None = None
+        self._labels_shown = True
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.setSceneRect(-_EXTENT, -_EXTENT, 2 * _EXTENT, 2 * _EXTENT)
         session.graph_changed.connect(self._on_graph_changed)
@@ -128,6 +129,13 @@ class GraphScene(QGraphicsScene):
         self._place_edge(item)
         value = self._results.value(edge.src)
         item.set_label("" if value is None else str(value))
+
+    def set_labels_shown(self, shown: bool) -> None:
+        if shown == self._labels_shown:
+            return
+        self._labels_shown = shown
+        for item in self.edges.values():
+            item.label.set_zoom_shown(shown)
 
     def _remove_edge(self, dst: Endpoint) -> None:
         item = self.edges.pop(dst, None)

@@ -21,6 +21,7 @@ from app.theme import current_theme
 __all__ = ["GraphView"]
 
 MIN_SCALE, MAX_SCALE = 0.08, 3.0
+LABELS_FROM = 0.35  # zoom below which edge labels are hidden
 STEP = 1.2
 
 
@@ -86,7 +87,14 @@ class GraphView(QGraphicsView):
             moved = self.mapFromScene(fixed) - point
             self.pan_by(moved.x(), moved.y())
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.sync_labels()
         self.zoom_changed.emit(self.scale_factor)
+
+    def sync_labels(self) -> None:
+        """Shape labels are unreadable far out; hidden there, they cost no paint calls."""
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "set_labels_shown"):
+            scene.set_labels_shown(self.scale_factor >= LABELS_FROM)
 
     def zoom_in(self) -> None:
         self.set_zoom(self.scale_factor * STEP, interactive=True)

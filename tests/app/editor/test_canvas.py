@@ -188,3 +188,11 @@ def test_block_ports_are_offered_only_inside_a_block(window, monkeypatch):
     assert window.palette.ops()[-1] == "Pair"  # the document's blocks, reusable from the palette
     window.back_to_network()
     assert "BlockInput" not in window.palette.ops()
+
+
+def test_shape_labels_hide_when_zoomed_too_far_out_to_read(window):
+    label = window.scene.edges[Endpoint("conv2", "x")].label
+    window.view.set_zoom(0.2)
+    assert not label.isVisible() and label.text == "(6, 14, 14)"
+    window.view.set_zoom(1.0)
+    assert label.isVisible()
