@@ -134,7 +134,11 @@ def delete(session: EditSession, key: str, node_ids: Sequence[str], edge_dsts: S
         commands.append(RemoveNodes(session, key, ids))
     if not commands:
         return False
-    what = ids[0] if len(ids) == 1 and len(commands) == 1 else f"{len(ids)} nodes" if ids else "edges"
+    edges = len(commands) - bool(ids)
+    if ids:
+        what = ids[0] if len(ids) == 1 else f"{len(ids)} nodes"
+    else:
+        what = f"edge {edge_dsts[0]}" if edges == 1 else f"{edges} edges"
     return session.push(Macro(session, f"Delete {what}", commands))
 
 

@@ -196,3 +196,14 @@ def test_shape_labels_hide_when_zoomed_too_far_out_to_read(window):
     assert not label.isVisible() and label.text == "(6, 14, 14)"
     window.view.set_zoom(1.0)
     assert label.isVisible()
+
+
+def test_clicking_an_edge_selects_it_and_delete_disconnects(window):
+    item = window.scene.edges[Endpoint("tanh1", "x")]
+    window.view.centerOn(item.path.pointAtPercent(0.8))
+    send_mouse(window.view, "press", item.path.pointAtPercent(0.8))
+    send_mouse(window.view, "release", item.path.pointAtPercent(0.8))
+    assert window.scene.selected_edges() == [Endpoint("tanh1", "x")] and window.scene.selected_ids() == []
+    window.act_delete.trigger()
+    assert window.graph.source(Endpoint("tanh1", "x")) is None
+    assert window.session.undo_stack.undoText() == "Delete edge tanh1.x"

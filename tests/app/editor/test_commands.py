@@ -141,3 +141,36 @@ def test_paste_refuses_bad_data_with_the_loaders_message(session):
     assert clipboard.paste_payload(session, "model", {"netsmith": "nodes", "nodes": [{"id": "e", "op": "exec"}]}) == []
     assert "unknown op 'exec'" in session.messages[-1]
     assert session.doc.to_json() == before
+
+
+def test_ungroup_puts_a_parametrised_block_back_with_the_instance_values(qapp):
+    from engine.document import Document
+    from tests.engine.test_blocks import resnet_doc
+
+    doc = Document.from_dict(resnet_doc(repeat=1, channels=8))
+    session = EditSession(doc)
+    session.ensure_positions("model")
+    before = session.analyze_now()
+    inner = grouping.ungroup(session, "model", "layer1")
+    assert inner == ["conv1", "bn1", "relu1", "conv2", "bn2", "add", "relu2"]
+    graph = session.graph("model")
+    assert graph.nodes["conv1"].params == {"out_channels": 8, "padding": 1, "bias": False}  # "$channels" -> 8
+    assert graph.source(Endpoint("add", "in2")) == Endpoint("x", "out")  # the skip connection, re-wired
+    assert graph.consumers(Endpoint("relu2", "out")) == [Endpoint("gap", "x")]
+    after = session.analyze_now()
+    assert after.ok and after.total_params == before.total_params == 2 * (8 * 8 * 9 + 16)
+    session.undo_stack.undo()
+    assert list(graph.nodes) == ["x", "layer1", "gap", "y"]
+    session.close()
+
+
+def test_ungroup_refuses_a_repeated_block(qapp):
+    from engine.document import Document
+    from tests.engine.test_blocks import resnet_doc
+
+    session = EditSession(Document.from_dict(resnet_doc(repeat=2)))
+    seen = []
+    session.message.connect(seen.append)
+    assert grouping.ungroup(session, "model", "layer1") is None
+    assert seen == ["layer1 repeats its block 2 times; set repeat to 1 first"]
+    session.close()
