@@ -296,8 +296,9 @@ class NodeItem(QGraphicsItem):
         if key != self.hover_port:
             self.hover_port = key
             if port:
-                kind = "input" if port[0] == "in" else "output"
-                self.setToolTip(f"{self.look.title}.{port[1]} ({kind})")
+                scene = self.scene()
+                tip = scene.port_tooltip(self.node_id, *port) if hasattr(scene, "port_tooltip") else ""
+                self.setToolTip(tip or f"{self.look.title}.{port[1]}")
             else:
                 self.setToolTip(self._tooltip())
             self.update()

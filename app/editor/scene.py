@@ -185,6 +185,31 @@ class GraphScene(QGraphicsScene):
             rows=rows, connected=connected, is_block=block is not None,
         )
 
+    def port_tooltip(self, node_id: str, kind: str, port: str) -> str:
+        """What a port takes or gives: its layout and the shape on it now."""
+        graph = self.graph
+        if node_id not in graph.nodes:
+            return ""
+        if kind == "out":
+            value = self._results.value(Endpoint(node_id, port))
+            return f"<b>{node_id}.{port}</b> output" + (f": {value}" if value is not None else "")
+        spec = graph.spec(node_id)
+        dims = next((p.dims for p in spec.input_ports(graph.nodes[node_id].params) if p.name == port), None) \
+            if spec is not None else None
+        text = f"<b>{node_id}.{port}</b> input" + (f", expects ({dims})" if dims else "")
+        src = graph.source(Endpoint(node_id, port))
+        if src is None:
+            return text + "<br><i>not connected: drag from an output here</i>"
+        value = self._results.value(src)
+        return text + f"<br>receives {value if value is not None else '—'} from {src}"
+
+    def _port_rank(self, node_id: str, port: str) -> int | None:
+        spec = self.graph.spec(node_id)
+        if spec is None:
+            return None
+        ports = spec.input_ports(self.graph.nodes[node_id].params)
+        return next((p.rank for p in ports if p.name == port), None)
+
     def _block_rows(self, node_id: str, block) -> tuple[tuple[str, str], ...]:
         inner = [n.id for n in block.body.nodes.values() if n.op not in ("BlockInput", "BlockOutput")]
         analysis = self._results.analysis
@@ -415,12 +440,18 @@ class GraphScene(QGraphicsScene):
         nxg = graph.to_networkx()
         if gesture.kind == "out":
             blocked = nx.ancestors(nxg, gesture.fixed.node) | {gesture.fixed.node}
+            value = self._results.value(gesture.fixed)
+
+            def fits(node_id: str, port: str) -> bool:  # typed ports: the layout's rank must match
+                rank = self._port_rank(node_id, port)
+                return value is None or rank is None or rank == value.rank
+
             for node_id in self.nodes:
                 if node_id in blocked:
                     continue
                 free = frozenset(
                     f"in:{port}" for port, src in graph.inputs_of(node_id).items()
-                    if src is None or Endpoint(node_id, port) == gesture.picked
+                    if (src is None or Endpoint(node_id, port) == gesture.picked) and fits(node_id, port)
                 )
                 if free:
                     gesture.lit[node_id] = free

@@ -207,3 +207,27 @@ def test_clicking_an_edge_selects_it_and_delete_disconnects(window):
     window.act_delete.trigger()
     assert window.graph.source(Endpoint("tanh1", "x")) is None
     assert window.session.undo_stack.undoText() == "Delete edge tanh1.x"
+
+
+def test_typed_ports_light_only_where_the_layout_fits_and_say_what_they_take(window):
+    from app.editor import edits
+
+    conv = edits.add_node(window.session, "model", "Conv2d", (700, 100))
+    dense = edits.add_node(window.session, "model", "Linear", (700, 300))
+    window.session.analyze_now()
+    start = port_scene(window, "pool1", "out", "out")  # a (6, 14, 14) image
+    window.view.centerOn(start)
+    send_mouse(window.view, "press", start)
+    send_mouse(window.view, "move", QPointF(start.x() + 40, start.y() + 40))
+    lit = {n for n, item in window.scene.nodes.items() if item.highlight}
+    send_mouse(window.view, "release", QPointF(start.x() + 40, start.y() + 40))
+    assert conv in lit and dense in lit  # Linear takes any rank (it acts on the last dim)
+    start = port_scene(window, "fc1", "out", "out")  # a (120,) vector cannot feed a Conv2d
+    send_mouse(window.view, "press", start)
+    send_mouse(window.view, "move", QPointF(start.x() + 40, start.y() + 40))
+    lit = {n for n, item in window.scene.nodes.items() if item.highlight}
+    send_mouse(window.view, "release", QPointF(start.x() + 40, start.y() + 40))
+    assert conv not in lit and dense in lit
+    tip = window.scene.port_tooltip("conv2", "in", "x")
+    assert tip == "<b>conv2.x</b> input, expects (C, H, W)<br>receives (6, 14, 14) from pool1.out"
+    assert window.scene.port_tooltip("conv2", "out", "out") == "<b>conv2.out</b> output: (16, 10, 10)"
