@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         self.where_label = QLabel()
         self.where_label.setProperty("role", "muted")
         bar.addWidget(self.back_button)
-        bar.addWidget(QLabel("Graph"))
+        bar.addWidget(QLabel("Showing"))
         bar.addWidget(self.graph_combo)
         bar.addWidget(self.where_label, 1)
         central = QWidget()
@@ -361,14 +361,22 @@ class MainWindow(QMainWindow):
         in_block = key.startswith(BLOCK_PREFIX)
         self.back_button.setVisible(in_block)
         self.palette.set_block_ports(in_block)
-        self.where_label.setText(
-            f"Editing block {key[len(BLOCK_PREFIX):]}: shapes come from its first use in "
-            f"{session.analysed_network()}" if in_block else "")
+        self.where_label.setText(self._where_text(key))
         if self.inspector is not None:
             self.inspector.show_selection(key, [])
         if fit:
             session.analyze_now()
             self.view.fit()
+
+    def _where_text(self, key: str) -> str:
+        if not key.startswith(BLOCK_PREFIX):
+            return ""
+        name = key[len(BLOCK_PREFIX):]
+        network = self.session.analysed_network()
+        used = any(n.op == name for n in self.session.doc.network(network).nodes.values())
+        if used:
+            return f"Editing block {name}: shapes come from its first use in {network}"
+        return f"Editing block {name}: no network uses it yet, so its shapes are unknown"
 
     def back_to_network(self) -> None:
         self.show_graph(self.session.analysed_network())
@@ -378,9 +386,9 @@ class MainWindow(QMainWindow):
         combo.blockSignals(True)
         combo.clear()
         for name in self.session.doc.networks:
-            combo.addItem(f"network  {name}", name)
+            combo.addItem(name, name)
         for name in self.session.doc.blocks:
-            combo.addItem(f"block  {name}", block_key(name))
+            combo.addItem(f"{name} (block)", block_key(name))
         combo.setCurrentIndex(max(0, combo.findData(self.session.current_key)))
         combo.blockSignals(False)
 
@@ -661,6 +669,11 @@ class MainWindow(QMainWindow):
             edits.delete(self.session, self.key, ids)
 
     def paste(self, pos: QPointF | None = None) -> list[str]:
+        """Paste at `pos`, else under the mouse when it is over the canvas, else beside the originals."""
+        if pos is None:
+            cursor = self.view.viewport().mapFromGlobal(QCursor.pos())
+            if self.view.viewport().rect().contains(cursor):
+                pos = self.view.mapToScene(cursor)
         ids = clipboard.paste(self.session, self.key, None if pos is None else (pos.x(), pos.y()))
         if ids:
             self.scene.select_ids(ids)
