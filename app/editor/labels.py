@@ -48,10 +48,20 @@ def _size(value: Any, op: str) -> str:
     return value_text(value)
 
 
+# Shown from the defaults when a node sets nothing explicitly (a pool is "2×2", not blank).
+_KEY_DEFAULTS = ("out_channels", "out_features", "kernel_size", "hidden_size", "p", "scale_factor")
+
+
 def param_summary(spec: OpSpec | None, params: Mapping[str, Any]) -> str:
-    """`6 ch · 5×5` for Conv2d(out_channels=6, kernel_size=5): the explicit parameters, briefly."""
+    """`6 ch · 5×5` for Conv2d(out_channels=6, kernel_size=5): the explicit parameters, briefly.
+
+    A node with no explicit parameters shows its key defaults instead.
+    """
     if spec is None:
         return ""
+    if not params and spec.name != "Input" and block_of(spec) is None:
+        defaults = spec.defaults()
+        params = {k: defaults[k] for k in _KEY_DEFAULTS if defaults.get(k) is not None}
     if spec.name == "Input":
         kind = params.get("kind", "image")
         shape = params.get("shape", spec.defaults()["shape"])
