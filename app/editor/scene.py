@@ -394,6 +394,10 @@ class GraphScene(QGraphicsScene):
             graph = self.graph
             after = {n: dict(graph.nodes[n].ui) for n in gesture.before if n in graph.nodes}
             edits.move(self.session, self.key, gesture.before, after)
+            super().mouseReleaseEvent(event)
+            # Qt drops the rest of a selection on a release it takes for a click; a drag keeps it.
+            self.select_ids([n for n in gesture.before if n in self.nodes])
+            return
         super().mouseReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt override

@@ -231,3 +231,17 @@ def test_typed_ports_light_only_where_the_layout_fits_and_say_what_they_take(win
     tip = window.scene.port_tooltip("conv2", "in", "x")
     assert tip == "<b>conv2.x</b> input, expects (C, H, W)<br>receives (6, 14, 14) from pool1.out"
     assert window.scene.port_tooltip("conv2", "out", "out") == "<b>conv2.out</b> output: (16, 10, 10)"
+
+
+def test_dragging_a_selection_moves_all_of_it_and_keeps_it_selected(window):
+    graph = window.graph
+    window.scene.select_ids(["conv1", "tanh1"])
+    before = {n: dict(graph.nodes[n].ui) for n in ("conv1", "tanh1")}
+    ui = before["conv1"]
+    window.view.centerOn(window.scene.nodes["conv1"])
+    start = QPointF(ui["x"] + 100, ui["y"] + 30)
+    drag(window.view, start, QPointF(start.x() - 80, start.y() + 40))
+    for n in ("conv1", "tanh1"):
+        assert (graph.nodes[n].ui["x"], graph.nodes[n].ui["y"]) == (before[n]["x"] - 80, before[n]["y"] + 40)
+    assert window.scene.selected_ids() == ["conv1", "tanh1"]
+    assert window.session.undo_stack.undoText() == "Move 2 nodes"
