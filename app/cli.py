@@ -10,7 +10,7 @@ from engine import __version__
 from engine.document import DocumentError
 
 # Subcommand modules under app/commands, in the order `netsmith --help` lists them.
-COMMANDS = ("check", "train", "templates")
+COMMANDS = ("open", "check", "train", "templates")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,9 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
+    if args.command is None:  # plain `netsmith`: the editor on the default template
+        args = importlib.import_module("app.commands.open").default_args()
     command = importlib.import_module(f"app.commands.{args.command}")
     try:
         return command.run(args)

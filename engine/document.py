@@ -25,7 +25,7 @@ from engine.ops import CATALOG, get_op
 from engine.ops.spec import OpSpec
 from engine.params import KINDS, Param, ParamError
 
-__all__ = ["FORMAT_VERSION", "Document", "DocumentError"]
+__all__ = ["FORMAT_VERSION", "Document", "DocumentError", "block_to_dict", "graph_to_dict", "write_atomic"]
 
 FORMAT_VERSION = 1
 
@@ -106,9 +106,9 @@ class Document:
         out: dict[str, Any] = {"format_version": FORMAT_VERSION}
         if self.meta:
             out["meta"] = self.meta
-        out["networks"] = {name: _graph_to_dict(g) for name, g in self.networks.items()}
+        out["networks"] = {name: graph_to_dict(g) for name, g in self.networks.items()}
         if self.blocks:
-            out["blocks"] = {name: _block_to_dict(b) for name, b in self.blocks.items()}
+            out["blocks"] = {name: block_to_dict(b) for name, b in self.blocks.items()}
         if self.training:
             out["training"] = self.training
         if self.ui:
@@ -119,20 +119,9 @@ class Document:
         return _format_json(self.to_dict()) + "\n"
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write atomically: a temporary file beside the target, fsync, then rename."""
+        """Write atomically (see `write_atomic`) and remember the path."""
         path = Path(path)
-        text = self.to_json()
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _fsync_dir(path.parent)
+        write_atomic(path, self.to_json())
         self.path = path
 
     def copy(self) -> Document:
@@ -178,11 +167,49 @@ class Document:
     def from_dict(cls, data: Any) -> Document:
         return _Reader().document(data)
 
+    def block_from_dict(self, name: str, data: Any) -> Block:
+        """A block read from its JSON form (as in the `blocks` section), not yet added.
+
+        Its body resolves ops through this document, so it may use the document's
+        blocks. Raises `DocumentError` like `load` (the editor pastes blocks with this).
+        """
+        where = f"blocks.{name}"
+        reason = check_identifier(name)
+        if reason:
+            raise DocumentError(where, f"bad block name: {reason}")
+        if name in CATALOG:
+            raise DocumentError(where, f"a block cannot be called like the op {name}")
+        reader = _Reader()
+        block = reader.new_block(self, name, data, where)
+        reader._graph(block.body, data, where)
+        return block
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write `text` to `path` through a temporary file beside it, fsync, then rename.
+
+    A crash leaves either the old file or the new one, never half of either. The
+    editor's recovery files use this too.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
 
 # -- serialisation helpers -------------------------------------------------------------------
 
 
-def _graph_to_dict(graph: Graph) -> dict[str, Any]:
+def graph_to_dict(graph: Graph) -> dict[str, Any]:
+    """A graph's `{"nodes": [...], "edges": [...]}` as written in a file (shares `ui` dicts)."""
     nodes = []
     for node in graph.nodes.values():
         entry: dict[str, Any] = {"id": node.id, "op": node.op}
@@ -196,12 +223,13 @@ def _graph_to_dict(graph: Graph) -> dict[str, Any]:
     return {"nodes": nodes, "edges": edges}
 
 
-def _block_to_dict(block: Block) -> dict[str, Any]:
+def block_to_dict(block: Block) -> dict[str, Any]:
+    """A block as written in the `blocks` section."""
     out: dict[str, Any] = {}
     if block.doc:
         out["doc"] = block.doc
     out["params"] = {p.name: p.to_json() for p in block.params}
-    out.update(_graph_to_dict(block.body))
+    out.update(graph_to_dict(block.body))
     return out
 
 
@@ -308,16 +336,7 @@ class _Reader:
                 raise DocumentError(where, f"bad block name: {reason}")
             if name in CATALOG:
                 raise DocumentError(where, f"a block cannot be called like the op {name}")
-            data = self._object(data, where)
-            for key in data:
-                if key not in ("doc", "params", "nodes", "edges"):
-                    raise DocumentError(f"{where}.{key}", "unknown key (expected doc, params, nodes, edges)")
-            doc_text = data.get("doc", "")
-            if not isinstance(doc_text, str):
-                raise DocumentError(f"{where}.doc", f"expected a string, got {_kind(doc_text)}")
-            params = self._block_params(data.get("params", {}), f"{where}.params")
-            body = doc.new_graph(tuple(p.name for p in params))
-            doc.blocks[name] = Block(name, body, params, doc_text)
+            doc.blocks[name] = self.new_block(doc, name, data, where)
             deps.add_node(name)
             for node in self._list(data.get("nodes", []), f"{where}.nodes"):
                 op = node.get("op") if isinstance(node, dict) else None
@@ -330,6 +349,18 @@ class _Reader:
             raise DocumentError("blocks", f"blocks use each other in a cycle: {cycle}") from None
         for name in order:
             self._graph(doc.blocks[name].body, blocks[name], f"blocks.{name}")
+
+    def new_block(self, doc: Document, name: str, data: Any, where: str) -> Block:
+        """A block with its parameters and an empty body (filled by `_graph`)."""
+        data = self._object(data, where)
+        for key in data:
+            if key not in ("doc", "params", "nodes", "edges"):
+                raise DocumentError(f"{where}.{key}", "unknown key (expected doc, params, nodes, edges)")
+        doc_text = data.get("doc", "")
+        if not isinstance(doc_text, str):
+            raise DocumentError(f"{where}.doc", f"expected a string, got {_kind(doc_text)}")
+        params = self._block_params(data.get("params", {}), f"{where}.params")
+        return Block(name, doc.new_graph(tuple(p.name for p in params)), params, doc_text)
 
     def _block_params(self, data: Any, where: str) -> tuple[Param, ...]:
         params = []

@@ -132,6 +132,11 @@ class Graph:
     def __len__(self) -> int:
         return len(self._nodes)
 
+    @property
+    def edge_count(self) -> int:
+        """len(self.edges) without sorting them (the editor shows it after every edit)."""
+        return len(self._inputs)
+
     def node(self, node_id: str) -> Node:
         try:
             return self._nodes[node_id]

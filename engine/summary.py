@@ -6,14 +6,20 @@ from typing import Any
 
 from engine.analysis import Analysis, Analyzer
 from engine.document import Document
+from engine.graph import Graph
 
-__all__ = ["format_table", "summarize", "summarize_network"]
+__all__ = ["format_table", "summarize", "summarize_network", "summary_of"]
 
 
 def summarize_network(doc: Document, name: str, analyzer: Analyzer | None = None) -> tuple[dict[str, Any], Analysis]:
     """The JSON-ready summary of one network (top-level nodes; block instances summed)."""
     graph = doc.network(name)
     analysis = (analyzer or Analyzer()).analyze(graph, doc.problems(name))
+    return summary_of(graph, analysis), analysis
+
+
+def summary_of(graph: Graph, analysis: Analysis) -> dict[str, Any]:
+    """The summary of `graph` from an analysis already made (the editor keeps one)."""
     nodes = []
     for node in graph.nodes.values():
         result = analysis.nodes.get(node.id)
@@ -25,14 +31,13 @@ def summarize_network(doc: Document, name: str, analyzer: Analyzer | None = None
             "flops": result.flops if result else 0,
             "error": None if result is None or result.ok else result.error,
         })
-    summary = {
+    return {
         "total_params": analysis.total_params,
         "total_flops": analysis.total_flops,
         "errors": [p.message for p in analysis.errors],
         "warnings": [p.message for p in analysis.problems if p.severity == "warning"],
         "nodes": nodes,
     }
-    return summary, analysis
 
 
 def summarize(doc: Document) -> dict[str, Any]:

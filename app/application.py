@@ -1,0 +1,68 @@
+"""Starting the desktop app: the QApplication, its theme, the first window, screenshots."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from engine.document import Document
+
+__all__ = ["create_application", "render_screenshot", "run_window"]
+
+
+def create_application(offscreen: bool = False) -> QApplication:
+    """The QApplication (made once), with names, style and the saved theme."""
+    app = QApplication.instance()
+    if app is None:
+        if offscreen:
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        QCoreApplication.setOrganizationName("Netsmith")
+        QCoreApplication.setApplicationName("Netsmith")
+        app = QApplication(sys.argv[:1])
+    from app.settings import Settings
+    from app.theme import THEMES, apply_theme
+
+    apply_theme(app, THEMES[Settings().theme])
+    return app
+
+
+def render_screenshot(window, path: str | Path, size: tuple[int, int], select: str | None = None) -> None:
+    """Lay the window out at `size`, let the analysis finish, and save it as a PNG."""
+    app = QApplication.instance()
+    window.resize(*size)
+    window.show()
+    app.processEvents()
+    window.session.analyze_now()
+    if select and select in window.scene.nodes:
+        window.scene.select_ids([select])
+    app.processEvents()
+    window.view.show_top()
+    app.processEvents()
+    image = window.grab()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+
+
+def run_window(doc: Document, screenshot: str | None = None, size: tuple[int, int] = (1440, 900),
+               theme: str | None = None, select: str | None = None) -> int:
+    """Open the main window on `doc`; with `screenshot`, render it offscreen and exit."""
+    app = create_application(offscreen=screenshot is not None)
+    from app.main_window import MainWindow
+    from app.settings import Settings
+    from app.theme import THEMES, apply_theme
+
+    if theme is not None:
+        apply_theme(app, THEMES[theme])
+    window = MainWindow(doc, Settings(), check_recovery=screenshot is None)
+    if screenshot is not None:
+        render_screenshot(window, screenshot, size, select)
+        window.session.undo_stack.setClean()  # nothing to ask about on the way out
+        window.close()
+        return 0
+    window.show()
+    return app.exec()

@@ -1,0 +1,46 @@
+"""`netsmith open [FILE|TEMPLATE] [--screenshot out.png] [--size WxH]`: the editor window.
+
+With `--screenshot` the window opens offscreen, lays itself out, is saved as a PNG
+and the command exits 0 (README images; checking the GUI without a display).
+`netsmith` with no command opens the default template, LeNet-5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from engine.templates import DEFAULT_TEMPLATE, open_document
+
+HELP = "open the editor window on a document or template (default: LeNet-5)"
+
+
+def _size(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d+)[xX×](\d+)", text.strip())
+    if not match or not (320 <= int(match[1]) <= 8000 and 240 <= int(match[2]) <= 8000):
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1440x900, got {text!r}")
+    return int(match[1]), int(match[2])
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("open", help=HELP, description=HELP)
+    parser.add_argument("document", metavar="FILE|TEMPLATE", nargs="?", default=DEFAULT_TEMPLATE,
+                        help=f"a document file or a template name (default: {DEFAULT_TEMPLATE})")
+    parser.add_argument("--screenshot", metavar="PNG", help="render the window offscreen to this PNG and exit")
+    parser.add_argument("--size", type=_size, default=(1440, 900), metavar="WxH",
+                        help="window size for --screenshot (default 1440x900)")
+    parser.add_argument("--theme", choices=("light", "dark"), help="colour theme (default: the saved one)")
+    parser.add_argument("--select", metavar="NODE", help="select this node (its inspector shows in a screenshot)")
+
+
+def run(args: argparse.Namespace) -> int:
+    doc = open_document(args.document)
+    from app.application import run_window
+
+    return run_window(doc, screenshot=args.screenshot, size=args.size, theme=args.theme, select=args.select)
+
+
+def default_args() -> argparse.Namespace:
+    """What `netsmith` alone means: open the window on the default template."""
+    return argparse.Namespace(command="open", document=DEFAULT_TEMPLATE, screenshot=None, size=(1440, 900),
+                              theme=None, select=None)

@@ -1,0 +1,820 @@
+"""The main window: palette, canvas, inspector, summary and problems, menus, files and safety.
+
+One window edits one document through an `EditSession`. Opening another file
+replaces it (after asking about unsaved changes); File > New Window opens a second
+window, and copy/paste works between them through the system clipboard.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QCursor, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import export_actions
+from app.autosave import Autosaver, pending_recoveries
+from app.editor import clipboard, edits, grouping
+from app.editor.gallery import TemplateGallery
+from app.editor.geometry import NODE_HEIGHT, NODE_WIDTH
+from app.editor.inspector import Inspector
+from app.editor.layer_docs import LayerDocs
+from app.editor.palette import Palette
+from app.editor.problems import ProblemsList
+from app.editor.scene import GraphScene
+from app.editor.session import BLOCK_PREFIX, EditSession, block_key
+from app.editor.summary_panel import SummaryPanel
+from app.editor.view import GraphView
+from app.settings import Settings
+from app.theme import THEMES, apply_theme, current_theme
+from engine import __version__
+from engine.analysis import describe_count
+from engine.document import Document, DocumentError
+from engine.graph import Graph
+from engine.templates import load_template
+
+__all__ = ["MainWindow", "new_document"]
+
+FILE_FILTER = "Netsmith documents (*.json);;All files (*)"
+_windows: list[MainWindow] = []  # File > New Window keeps its windows alive here
+
+
+def new_document() -> Document:
+    """File > New: an image input wired to an output, ready for layers in between."""
+    doc = Document()
+    graph = doc.add_network()
+    graph.add_node("Input", {"shape": [1, 28, 28]}, id="x", ui={"x": 0, "y": 0})
+    graph.add_node("Output", id="y", ui={"x": 0, "y": 200})
+    graph.connect(("x", "out"), ("y", "x"))
+    return doc
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, doc: Document | None = None, settings: Settings | None = None,
+                 check_recovery: bool = False) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.setWindowTitle("Netsmith")
+        self.setMinimumSize(QSize(900, 600))
+        self.session: EditSession | None = None
+        self.scene: GraphScene | None = None
+        self._analyse_when_shown = False
+        self._sized_docks = False
+        self.view = GraphView()
+        self.view.op_dropped.connect(self._drop_op)
+        self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
+        self.view.context_menu = self._context_menu
+        self.autosaver = Autosaver(self.settings.recovery_dir, self.settings.autosave_seconds, self)
+        self._build_central()
+        self._build_docks()
+        self._build_status()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        geometry, state = self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        self.set_document(doc if doc is not None else new_document())
+        if check_recovery:
+            QTimer.singleShot(0, self.offer_recovery)
+
+    # -- layout -----------------------------------------------------------------------------------
+    def _build_central(self) -> None:
+        self.navbar = QFrame()
+        self.navbar.setObjectName("navbar")
+        bar = QHBoxLayout(self.navbar)
+        bar.setContentsMargins(10, 5, 10, 5)
+        bar.setSpacing(8)
+        self.back_button = QPushButton("◂ Back to network")
+        self.back_button.clicked.connect(self.back_to_network)
+        self.graph_combo = QComboBox()
+        self.graph_combo.setMinimumContentsLength(18)
+        self.graph_combo.activated.connect(lambda i: self.show_graph(self.graph_combo.itemData(i)))
+        self.where_label = QLabel()
+        self.where_label.setProperty("role", "muted")
+        bar.addWidget(self.back_button)
+        bar.addWidget(QLabel("Showing"))
+        bar.addWidget(self.graph_combo)
+        bar.addWidget(self.where_label, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.navbar)
+        layout.addWidget(self.view, 1)
+        self.setCentralWidget(central)
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.palette = Palette()
+        self.palette.op_activated.connect(self.add_op)
+        self.palette_dock = self._dock("Layers", "layers", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.inspector_holder = QWidget()
+        QVBoxLayout(self.inspector_holder).setContentsMargins(0, 0, 0, 0)
+        self.inspector_dock = self._dock("Inspector", "inspector", self.inspector_holder,
+                                         Qt.DockWidgetArea.RightDockWidgetArea)
+        self.bottom_tabs = QTabWidget()
+        self.bottom_tabs.setDocumentMode(True)
+        self.bottom_dock = self._dock("Summary", "summary", self.bottom_tabs, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.bottom_dock.setTitleBarWidget(QWidget())  # the tabs are its title
+        self.palette_dock.setMinimumWidth(210)
+        self.inspector_dock.setMinimumWidth(300)
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [230, 320], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.bottom_dock], [170], Qt.Orientation.Vertical)
+        self.inspector: Inspector | None = None
+        self.summary: SummaryPanel | None = None
+        self.problems: ProblemsList | None = None
+
+    def _build_status(self) -> None:
+        status = self.statusBar()
+        self.stats_label = QLabel()
+        self.zoom_label = QLabel("100%")
+        status.addPermanentWidget(self.stats_label)
+        status.addPermanentWidget(self.zoom_label)
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, (list, tuple)):
+                action.setShortcuts([QKeySequence(s) for s in shortcut])
+            else:
+                action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)  # shortcuts work even with the menu bar hidden
+        return action
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        a = self._action
+        self.act_new = a("&New", self.new_file, K.New)
+        self.act_new_window = a("New &Window", self.new_window, "Ctrl+Shift+N")
+        self.act_open = a("&Open…", self.open_file, K.Open)
+        self.act_template = a("Open &Template…", self.open_template, "Ctrl+Shift+O")
+        self.act_save = a("&Save", self.save, K.Save)
+        self.act_save_as = a("Save &As…", self.save_as, K.SaveAs)
+        self.act_quit = a("&Quit", self.close, K.Quit)
+        self.act_undo = a("&Undo", lambda: self.session.undo_stack.undo(), K.Undo)
+        self.act_redo = a("&Redo", lambda: self.session.undo_stack.redo(), [K.Redo, "Ctrl+Y"])
+        self.act_cut = a("Cu&t", self.cut, K.Cut)
+        self.act_copy = a("&Copy", self.copy, K.Copy)
+        self.act_paste = a("&Paste", self.paste, K.Paste)
+        self.act_duplicate = a("&Duplicate", self.duplicate, "Ctrl+D")
+        self.act_delete = a("De&lete", self.delete, [QKeySequence(Qt.Key.Key_Delete),
+                                                       QKeySequence(Qt.Key.Key_Backspace)])
+        self.act_select_all = a("Select &All", self.select_all, K.SelectAll)
+        self.act_rename = a("Re&name…", self.rename, "F2")
+        self.act_group = a("&Group into Block…", self.group, "Ctrl+G")
+        self.act_ungroup = a("U&ngroup Block", self.ungroup, "Ctrl+Shift+G")
+        self.act_expand = a("E&xpand/Collapse Block", self.toggle_expanded, "Ctrl+E")
+        self.act_open_block = a("&Open Block", self.open_selected_block, "Ctrl+Return")
+        self.act_fit = a("&Fit to View", lambda: self.view.fit(), ["Ctrl+0", "F"])
+        self.act_actual = a("&Actual Size", lambda: self.view.reset_zoom(), "Ctrl+1")
+        self.act_zoom_in = a("Zoom &In", lambda: self.view.zoom_in(), [K.ZoomIn, "Ctrl+="])
+        self.act_zoom_out = a("Zoom &Out", lambda: self.view.zoom_out(), K.ZoomOut)
+        self.act_layout_down = a("Auto-layout Top to &Bottom", lambda: self.auto_layout("down"), "Ctrl+L")
+        self.act_layout_right = a("Auto-layout Left to &Right", lambda: self.auto_layout("right"), "Ctrl+Shift+L")
+        self.act_snap = a("&Snap to Grid", self._toggle_snap)
+        self.act_snap.setCheckable(True)
+        self.act_snap.setChecked(self.settings.snap_to_grid)
+        self.theme_group = QActionGroup(self)
+        self.theme_actions = {}
+        for name in THEMES:
+            action = a(f"{name.title()} Theme", lambda n=name: self.set_theme(n))
+            action.setCheckable(True)
+            action.setChecked(name == self.settings.theme)
+            self.theme_group.addAction(action)
+            self.theme_actions[name] = action
+        self.act_about = a("&About Netsmith", self.about)
+        self.act_docs = a("&Layer Reference", self.layer_docs, K.HelpContents)
+        self.export_actions = {
+            fmt.key: a(fmt.label, lambda f=fmt: self.export(f)) for fmt in export_actions.FORMATS
+        }
+        self.act_import_weights = a("Import Weights…", self.import_weights)
+        self.act_autosave = a("Autosave Interval…", self.choose_autosave_interval)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for action in (self.act_new, self.act_new_window, self.act_open, self.act_template):
+            file_menu.addAction(action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_save)
+        file_menu.addAction(self.act_save_as)
+        file_menu.addSeparator()
+        export_menu = file_menu.addMenu("&Export")
+        for action in self.export_actions.values():
+            export_menu.addAction(action)
+        file_menu.addAction(self.act_import_weights)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_autosave)
+        file_menu.addAction(self.act_quit)
+
+        edit_menu = bar.addMenu("&Edit")
+        for action in (self.act_undo, self.act_redo, None, self.act_cut, self.act_copy, self.act_paste,
+                       self.act_duplicate, self.act_delete, None, self.act_select_all, self.act_rename, None,
+                       self.act_group, self.act_ungroup, self.act_expand, self.act_open_block):
+            edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
+
+        view_menu = bar.addMenu("&View")
+        for action in (self.act_fit, self.act_actual, self.act_zoom_in, self.act_zoom_out, None,
+                       self.act_layout_down, self.act_layout_right, self.act_snap, None):
+            view_menu.addSeparator() if action is None else view_menu.addAction(action)
+        for action in self.theme_actions.values():
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        panels = view_menu.addMenu("&Panels")
+        for dock in (self.palette_dock, self.inspector_dock, self.bottom_dock):
+            panels.addAction(dock.toggleViewAction())
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.act_docs)
+        help_menu.addAction(self.act_about)
+
+    def _build_toolbar(self) -> None:
+        bar = self.addToolBar("Main")
+        bar.setObjectName("main_toolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action, text in ((self.act_new, "New"), (self.act_open, "Open"), (self.act_template, "Templates"),
+                             (self.act_save, "Save"), (None, ""), (self.act_undo, "Undo"), (self.act_redo, "Redo"),
+                             (None, ""), (self.act_layout_down, "Auto-layout"), (self.act_fit, "Fit"),
+                             (self.act_group, "Group")):
+            if action is None:
+                bar.addSeparator()
+                continue
+            button_action = QAction(text, self)
+            button_action.setToolTip(f"{action.text().replace('&', '')} ({action.shortcut().toString()})")
+            button_action.triggered.connect(action.trigger)
+            action.changed.connect(lambda b=button_action, s=action: b.setEnabled(s.isEnabled()))
+            bar.addAction(button_action)
+
+    # -- documents and graphs -------------------------------------------------------------------------
+    def set_document(self, doc: Document) -> None:
+        """Edit `doc` in this window (the previous session is dropped without asking)."""
+        if self.session is not None:
+            self.session.close()
+            if self.scene is not None:
+                self.scene.detach()
+        session = EditSession(doc, self)
+        self.session = session
+        for key in list(doc.networks):
+            session.ensure_positions(key)
+        session.message.connect(self.show_message)
+        session.undo_stack.cleanChanged.connect(self._update_title)
+        session.undo_stack.indexChanged.connect(self._update_actions)
+        session.analysis_ready.connect(self._update_stats)
+        session.blocks_changed.connect(self._blocks_changed)
+        session.flow_changed.connect(lambda: QTimer.singleShot(0, self.view.fit))
+        self._replace_panels(session)
+        self.autosaver.watch(session)
+        self.show_graph(session.current_key, fit=False)
+        # Shapes follow right after the first paint: the window shows at once, even when
+        # the first analysis of the process is slow (torch imports on first use).
+        if self.isVisible():
+            session.schedule_analysis()
+        else:
+            self._analyse_when_shown = True
+        self.stats_label.setText("analysing…")
+        self._blocks_changed()
+        self._update_title()
+        self._update_actions()
+        self.view.show_top()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._sized_docks:
+            self._sized_docks = True
+            if self.settings.window_state()[1] is None:  # first run: sensible panel sizes
+                self.resizeDocks([self.palette_dock, self.inspector_dock], [230, 330], Qt.Orientation.Horizontal)
+                self.resizeDocks([self.bottom_dock], [max(150, self.height() // 5)], Qt.Orientation.Vertical)
+        if self._analyse_when_shown:
+            self._analyse_when_shown = False
+            QTimer.singleShot(0, lambda: self.session.schedule_analysis())
+
+    def _replace_panels(self, session: EditSession) -> None:
+        for widget in (self.inspector, self.summary, self.problems):
+            if widget is not None:
+                widget.deleteLater()
+        self.inspector = Inspector(session)
+        self.inspector.open_block.connect(lambda name: self.show_graph(block_key(name)))
+        self.inspector.ungroup.connect(lambda node_id: self.ungroup(node_id))
+        self.inspector_holder.layout().addWidget(self.inspector)
+        self.summary = SummaryPanel(session)
+        self.summary.node_clicked.connect(self.reveal_node)
+        self.problems = ProblemsList(session)
+        self.problems.node_clicked.connect(self.reveal_node)
+        self.problems.count_changed.connect(self._problem_count)
+        self.bottom_tabs.clear()
+        self.bottom_tabs.addTab(self.summary, "Summary")
+        self.bottom_tabs.addTab(self.problems, "Problems")
+
+    def show_graph(self, key: str, fit: bool = True) -> None:
+        """Show a network, or a block's body, on the canvas."""
+        session = self.session
+        if not session.has_graph(key):
+            return
+        if self.scene is not None:
+            self.scene.detach()
+        session.current_key = key
+        session.ensure_positions(key)
+        scene = GraphScene(session, key, self)
+        scene.snap_to_grid = self.act_snap.isChecked()
+        scene.selectionChanged.connect(self._selection_changed)
+        scene.node_double_clicked.connect(self._node_double_clicked)
+        old, self.scene = self.scene, scene
+        self.view.setScene(scene)
+        self.view.sync_labels()
+        if old is not None:
+            old.deleteLater()
+        self._fill_graph_combo()
+        in_block = key.startswith(BLOCK_PREFIX)
+        self.back_button.setVisible(in_block)
+        self.palette.set_block_ports(in_block)
+        self.where_label.setText(self._where_text(key))
+        if self.inspector is not None:
+            self.inspector.show_selection(key, [])
+        if fit:
+            session.analyze_now()
+            self.view.fit()
+
+    def _where_text(self, key: str) -> str:
+        if not key.startswith(BLOCK_PREFIX):
+            return ""
+        name = key[len(BLOCK_PREFIX):]
+        network = self.session.analysed_network()
+        used = any(n.op == name for n in self.session.doc.network(network).nodes.values())
+        if used:
+            return f"Editing block {name}: shapes come from its first use in {network}"
+        return f"Editing block {name}: no network uses it yet, so its shapes are unknown"
+
+    def back_to_network(self) -> None:
+        self.show_graph(self.session.analysed_network())
+
+    def _fill_graph_combo(self) -> None:
+        combo = self.graph_combo
+        combo.blockSignals(True)
+        combo.clear()
+        for name in self.session.doc.networks:
+            combo.addItem(name, name)
+        for name in self.session.doc.blocks:
+            combo.addItem(f"{name} (block)", block_key(name))
+        combo.setCurrentIndex(max(0, combo.findData(self.session.current_key)))
+        combo.blockSignals(False)
+
+    def _blocks_changed(self) -> None:
+        doc = self.session.doc
+        self.palette.set_blocks([(name, block.doc) for name, block in doc.blocks.items()])
+        if not self.session.has_graph(self.session.current_key):
+            self.show_graph(self.session.analysed_network() if self.session.current_key.startswith(BLOCK_PREFIX)
+                            else next(iter(doc.networks)))
+        else:
+            self._fill_graph_combo()
+
+    @property
+    def graph(self) -> Graph:
+        return self.session.graph(self.session.current_key)
+
+    @property
+    def key(self) -> str:
+        return self.session.current_key
+
+    # -- status and title --------------------------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _update_title(self, *_args) -> None:
+        doc = self.session.doc
+        name = doc.path.name if doc.path else f"{doc.title} (unsaved)"
+        self.setWindowTitle(f"{name}[*] — Netsmith")
+        self.setWindowModified(self.session.dirty)
+
+    def _update_actions(self, *_args) -> None:
+        stack = self.session.undo_stack
+        self.act_undo.setEnabled(stack.canUndo())
+        self.act_redo.setEnabled(stack.canRedo())
+        self.act_undo.setText(f"&Undo {stack.undoText()}".rstrip())
+        self.act_redo.setText(f"&Redo {stack.redoText()}".rstrip())
+        self._update_title()
+
+    def _update_stats(self, analysis) -> None:
+        graph = self.session.doc.network(self.session.analysed_network())
+        errors = len(analysis.errors)
+        state = "✓ no errors" if not errors else f"✕ {errors} error{'s' * (errors > 1)}"
+        self.stats_label.setText(
+            f"{len(graph)} nodes · {analysis.total_params:,} params · "
+            f"{describe_count(analysis.total_flops)} FLOPs · {state}")
+
+    def _problem_count(self, errors: int, warnings: int) -> None:
+        text = "Problems" if not errors and not warnings else f"Problems ({errors + warnings})"
+        self.bottom_tabs.setTabText(1, text)
+
+    def _selection_changed(self) -> None:
+        if self.scene is None or self.inspector is None:
+            return
+        self.inspector.show_selection(self.key, self.scene.selected_ids())
+
+    # -- files ------------------------------------------------------------------------------------------
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes; False when the user cancels."""
+        if not self.session.dirty:
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes", f"Save the changes to {self.session.doc.title}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_file(self) -> None:
+        if self.maybe_save():
+            self.set_document(new_document())
+
+    def new_window(self) -> None:
+        window = MainWindow(new_document(), self.settings)
+        _windows.append(window)
+        window.show()
+
+    def open_file(self, path: str | None = None) -> bool:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Open", self._dialog_dir(), FILE_FILTER)
+            if not path:
+                return False
+        try:
+            doc = Document.load(path)
+        except DocumentError as exc:
+            QMessageBox.critical(self, "Cannot open the file", f"{Path(path).name} cannot be opened.\n\n{exc}")
+            return False
+        if not self.maybe_save():
+            return False
+        self.set_document(doc)
+        self.settings.add_recent(path)
+        return True
+
+    def open_template(self, name: str | None = None) -> bool:
+        if name is None:
+            gallery = TemplateGallery(self)
+            if not gallery.exec() or gallery.chosen is None:
+                return False
+            name = gallery.chosen
+        try:
+            doc = load_template(name)
+        except DocumentError as exc:
+            QMessageBox.critical(self, "Cannot open the template", str(exc))
+            return False
+        if not self.maybe_save():
+            return False
+        self.set_document(doc)
+        return True
+
+    def _dialog_dir(self) -> str:
+        doc = self.session.doc if self.session else None
+        if doc is not None and doc.path is not None:
+            return str(doc.path.parent)
+        recent = self.settings.recent_files()
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
+    def save(self) -> bool:
+        if self.session.doc.path is None:
+            return self.save_as()
+        return self._save_to(self.session.doc.path)
+
+    def save_as(self) -> bool:
+        doc = self.session.doc
+        suggestion = str(Path(self._dialog_dir()) / (doc.path.name if doc.path else f"{_file_stem(doc.title)}.json"))
+        path, _ = QFileDialog.getSaveFileName(self, "Save As", suggestion, FILE_FILTER)
+        if not path:
+            return False
+        if not Path(path).suffix:
+            path += ".json"
+        return self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.session.doc.save(path)
+        except OSError as exc:
+            QMessageBox.critical(self, "Cannot save", f"{path} could not be written:\n{exc.strerror or exc}")
+            return False
+        self.session.undo_stack.setClean()
+        self.settings.add_recent(path)
+        self.autosaver.discard()
+        self._update_title()
+        self.show_message(f"Saved {path}")
+        return True
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = self.settings.recent_files()
+        for path in files:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _c=False, p=path: self._open_recent(p))
+        if not files:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+
+    def _open_recent(self, path: str) -> None:
+        if not Path(path).exists():
+            self.settings.remove_recent(path)
+            QMessageBox.warning(self, "File not found", f"{path} no longer exists.")
+            return
+        self.open_file(path)
+
+    def offer_recovery(self) -> bool:
+        """After a crash: offer to restore unsaved work left in the recovery folder."""
+        found = pending_recoveries(self.settings.recovery_dir)
+        if not found:
+            return False
+        newest = found[0]
+        answer = QMessageBox.question(
+            self, "Restore unsaved work?",
+            f"Netsmith did not close normally. Unsaved work on “{newest.title}” from {newest.saved_at} "
+            "was kept. Restore it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes:
+            for recovery in found:
+                recovery.discard()
+            return False
+        try:
+            doc = newest.load()
+        except DocumentError as exc:
+            QMessageBox.critical(self, "Cannot restore", str(exc))
+            return False
+        self.set_document(doc)
+        # The restored work is unsaved: mark it so, and keep it recoverable.
+        self.session.undo_stack.resetClean()
+        self._update_title()
+        for recovery in found:
+            recovery.discard()
+        self.autosaver.save_now()
+        return True
+
+    def choose_autosave_interval(self) -> None:
+        seconds, ok = QInputDialog.getInt(
+            self, "Autosave", "Keep unsaved work in a recovery file every (seconds):",
+            self.settings.autosave_seconds, 5, 3600)
+        if ok:
+            self.settings.autosave_seconds = seconds
+            self.autosaver.set_interval(seconds)
+
+    def export(self, fmt: export_actions.ExportFormat) -> bool:
+        try:
+            export_actions.exporter(fmt)
+        except export_actions.ExportUnavailable as exc:
+            QMessageBox.information(self, "Export", str(exc))
+            return False
+        if self.session.analysis is not None and not self.session.analysis.ok:
+            QMessageBox.warning(self, "Export", "Fix the errors in the Problems list before exporting.")
+            return False
+        doc = self.session.doc
+        suggestion = str(Path(self._dialog_dir()) / f"{_file_stem(doc.title)}{fmt.suffix}")
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {fmt.description}", suggestion, fmt.file_filter)
+        if not path:
+            return False
+        try:
+            export_actions.export(fmt, doc, path, self.session.analysed_network())
+        except Exception as exc:  # an exporter's refusal: tell the user, keep the work
+            QMessageBox.critical(self, "Export failed", f"{type(exc).__name__}: {exc}")
+            return False
+        self.show_message(f"Exported {path}")
+        return True
+
+    def import_weights(self) -> bool:
+        try:
+            export_actions.weights_importer()
+        except export_actions.ExportUnavailable as exc:
+            QMessageBox.information(self, "Import weights", str(exc))
+            return False
+        path, _ = QFileDialog.getOpenFileName(self, "Import Weights", self._dialog_dir(),
+                                              "safetensors (*.safetensors)")
+        if not path:
+            return False
+        try:
+            export_actions.import_weights(self.session.doc, path, self.session.analysed_network())
+        except Exception as exc:
+            QMessageBox.critical(self, "Import failed", f"{type(exc).__name__}: {exc}")
+            return False
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        self.autosaver.stop()
+        self.session.close()
+        if self in _windows:
+            _windows.remove(self)
+        event.accept()
+
+    # -- editing ----------------------------------------------------------------------------------------
+    def _view_center(self) -> QPointF:
+        center = self.view.mapToScene(self.view.viewport().rect().center())
+        return QPointF(center.x() - NODE_WIDTH / 2, center.y() - NODE_HEIGHT / 2)
+
+    def add_op(self, op: str) -> str | None:
+        """Palette double-click: after the selected node (connected), else in the middle of the view."""
+        selected = self.scene.selected_ids()
+        after = selected[0] if len(selected) == 1 else None
+        center = self._view_center()
+        node_id = edits.add_node(self.session, self.key, op, (center.x(), center.y()), after=after)
+        if node_id is not None:
+            self.scene.select_ids([node_id])
+            self.view.ensureVisible(self.scene.nodes[node_id], 60, 60)
+        return node_id
+
+    def _drop_op(self, op: str, pos: QPointF) -> None:
+        node_id = edits.add_node(self.session, self.key, op, (pos.x(), pos.y()), exact=True)
+        if node_id is not None:
+            self.scene.select_ids([node_id])
+
+    def copy(self) -> bool:
+        return clipboard.copy_nodes(self.session, self.key, self.scene.selected_ids())
+
+    def cut(self) -> None:
+        ids = self.scene.selected_ids()
+        if self.copy():
+            edits.delete(self.session, self.key, ids)
+
+    def paste(self, pos: QPointF | None = None) -> list[str]:
+        """Paste at `pos`, else under the mouse when it is over the canvas, else beside the originals."""
+        if pos is None:
+            cursor = self.view.viewport().mapFromGlobal(QCursor.pos())
+            if self.view.viewport().rect().contains(cursor):
+                pos = self.view.mapToScene(cursor)
+        ids = clipboard.paste(self.session, self.key, None if pos is None else (pos.x(), pos.y()))
+        if ids:
+            self.scene.select_ids(ids)
+        return ids
+
+    def duplicate(self) -> list[str]:
+        ids = self.scene.selected_ids()
+        if not ids:
+            return []
+        new = clipboard.paste_payload(self.session, self.key, clipboard.payload(self.session, self.key, ids))
+        if new:
+            self.scene.select_ids(new)
+        return new
+
+    def delete(self) -> None:
+        edits.delete(self.session, self.key, self.scene.selected_ids(), self.scene.selected_edges())
+
+    def select_all(self) -> None:
+        self.scene.select_ids(list(self.graph.nodes))
+
+    def rename(self) -> None:
+        ids = self.scene.selected_ids()
+        if len(ids) != 1:
+            self.show_message("Select one node to rename")
+            return
+        self.inspector_dock.show()
+        self.inspector.focus_name()
+
+    def group(self) -> str | None:
+        ids = self.scene.selected_ids()
+        if not ids:
+            self.show_message("Select the nodes to group into a block")
+            return None
+        name, ok = QInputDialog.getText(self, "Group into Block", "Block name:",
+                                        text=grouping.suggest_block_name(self.session))
+        if not ok or not name.strip():
+            return None
+        node_id = grouping.group(self.session, self.key, ids, name.strip())
+        if node_id is not None:
+            self.scene.select_ids([node_id])
+        return node_id
+
+    def ungroup(self, node_id: str | None = None) -> None:
+        if node_id is None:
+            ids = self.scene.selected_ids()
+            if len(ids) != 1:
+                self.show_message("Select one block instance to ungroup")
+                return
+            node_id = ids[0]
+        new = grouping.ungroup(self.session, self.key, node_id)
+        if new:
+            self.scene.select_ids(new)
+
+    def _selected_block(self) -> str | None:
+        ids = self.scene.selected_ids()
+        if len(ids) == 1 and ids[0] in self.graph.nodes and self.graph.nodes[ids[0]].op in self.session.doc.blocks:
+            return ids[0]
+        self.show_message("Select one block instance")
+        return None
+
+    def toggle_expanded(self) -> None:
+        node_id = self._selected_block()
+        if node_id is not None:
+            expanded = bool(self.graph.nodes[node_id].ui.get("expanded"))
+            edits.set_expanded(self.session, self.key, node_id, not expanded)
+
+    def open_selected_block(self) -> None:
+        node_id = self._selected_block()
+        if node_id is not None:
+            self.show_graph(block_key(self.graph.nodes[node_id].op))
+
+    def _node_double_clicked(self, node_id: str) -> None:
+        op = self.graph.nodes[node_id].op
+        if op in self.session.doc.blocks:
+            self.show_graph(block_key(op))
+        else:
+            self.scene.select_ids([node_id])
+            self.inspector.focus_name()
+
+    def auto_layout(self, flow: str) -> None:
+        edits.auto_layout(self.session, self.key, flow)
+        self.view.fit()
+
+    def reveal_node(self, node_id: str) -> None:
+        """Select a node named in the summary or the problems list, and bring it into view."""
+        if node_id not in self.graph.nodes:
+            network = self.session.analysed_network()
+            if node_id not in self.session.doc.network(network).nodes:
+                return
+            self.show_graph(network)
+        self.scene.select_ids([node_id])
+        self.view.centerOn(self.scene.nodes[node_id])
+
+    def _context_menu(self, pos: QPointF, node_id: str | None) -> QMenu:
+        menu = QMenu(self)
+        if node_id is not None:
+            for action in (self.act_rename, self.act_duplicate, self.act_copy, self.act_cut, self.act_delete, None,
+                           self.act_group):
+                menu.addSeparator() if action is None else menu.addAction(action)
+            if self.graph.nodes[node_id].op in self.session.doc.blocks:
+                for action in (self.act_open_block, self.act_expand, self.act_ungroup):
+                    menu.addAction(action)
+            menu.addSeparator()
+            menu.addAction("Layer Reference", lambda: self.layer_docs(self.graph.nodes[node_id].op))
+        else:
+            menu.addAction("Paste Here", lambda: self.paste(pos))
+            menu.addSeparator()
+            for action in (self.act_select_all, self.act_layout_down, self.act_layout_right, self.act_fit):
+                menu.addAction(action)
+        return menu
+
+    # -- view ----------------------------------------------------------------------------------------------
+    def _toggle_snap(self) -> None:
+        self.settings.snap_to_grid = self.act_snap.isChecked()
+        if self.scene is not None:
+            self.scene.snap_to_grid = self.act_snap.isChecked()
+
+    def set_theme(self, name: str) -> None:
+        apply_theme(QApplication.instance(), THEMES[name])
+        self.settings.theme = name
+        self.theme_actions[name].setChecked(True)
+        self.view.resetCachedContent()
+        if self.scene is not None:
+            self.scene.rebuild()
+        if self.session.analysis is not None:
+            self.problems.refresh(self.session.analysis)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, "About Netsmith",
+            f"<h3>Netsmith {__version__}</h3><p>A workbench for neural networks in PyTorch: build them as "
+            "graphs, see every shape as you edit, train, and export clean Python.</p>"
+            f"<p>Theme: {current_theme().name}. Templates reproduce the classic papers.</p>")
+
+    def layer_docs(self, op: str | None = None) -> None:
+        if op is None and self.scene is not None:
+            ids = self.scene.selected_ids()
+            op = self.graph.nodes[ids[0]].op if len(ids) == 1 else None
+        LayerDocs(self, op).exec()
+
+
+def _file_stem(title: str) -> str:
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in title.strip()).strip("_")
+    return stem.lower() or "untitled"
