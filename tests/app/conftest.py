@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-import app  # noqa: F401 - guards None's reference count before pytest-qt paints anything
-
 
 @pytest.fixture(autouse=True)
 def private_settings(tmp_path, monkeypatch):
