@@ -42,8 +42,14 @@ def sample_predictions(
 
 def confusion_matrix(predicted: np.ndarray | torch.Tensor, target: np.ndarray | torch.Tensor,
                      num_classes: int) -> np.ndarray:
-    """(num_classes, num_classes) counts: rows are true classes, columns predictions."""
-    predicted, target = torch.as_tensor(predicted), torch.as_tensor(target)
-    index = target.reshape(-1).long() * num_classes + predicted.reshape(-1).long()
+    """(num_classes, num_classes) counts: rows are true classes, columns predictions.
+
+    Pairs outside the table are left out: a network with more outputs than the data
+    has classes (ImageNet's 1000-way head on digits) can predict a class the data lacks.
+    """
+    predicted = torch.as_tensor(predicted).reshape(-1).long()
+    target = torch.as_tensor(target).reshape(-1).long()
+    inside = (predicted >= 0) & (predicted < num_classes) & (target >= 0) & (target < num_classes)
+    index = target[inside] * num_classes + predicted[inside]
     counts = torch.bincount(index.cpu(), minlength=num_classes * num_classes)
     return counts.reshape(num_classes, num_classes).numpy().astype(np.int64)

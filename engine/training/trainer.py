@@ -22,12 +22,14 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from engine.analysis import Analyzer
+from engine.analysis import Analysis, Analyzer
 from engine.compiler import CompileError, compile_network
 from engine.data import DataBundle, DataError, LoadContext, load_dataset
 from engine.document import Document, DocumentError
+from engine.graph import Graph, Problem
 from engine.inspect.activations import activation_maps
 from engine.inspect.filters import conv_layers, filter_grid
+from engine.ops.spec import format_shape
 from engine.training import checkpoint
 from engine.training.config import TrainConfig
 from engine.training.events import BatchEnd, EpochEnd, Event, Failed, Finished, RunStarted, Snapshot, Stopped
@@ -154,8 +156,8 @@ class Trainer:
         self.data.train = to_device(self.data.train, self.device)
         self.data.val = to_device(self.data.val, self.device)
         task_cls = TASK_CLASSES[cfg.task]
-        self._build_models(task_cls)
         self.notes: list[str] = []
+        self._build_models(task_cls)
         self.precision = cfg.precision
         if cfg.precision == "fp16" and self.device.type != "cuda":
             self.notes.append("fp16 needs CUDA: running in fp32")
@@ -199,10 +201,13 @@ class Trainer:
                 else:
                     raise TrainingError(f"task {task_cls.name} needs networks {', '.join(names)}; "
                                         f"the document has {', '.join(doc.networks) or 'none'}")
-                analysis = analyzer.analyze(graph, doc.problems(name if name in doc.networks else None))
+                problems = doc.problems(name if name in doc.networks else None)
+                analysis = analyzer.analyze(graph, problems)
+                shape_analysis = self._at_data_size(name, graph, analysis, analyzer, problems)
                 self.inputs[name] = [
-                    InputInfo(i, analysis.flat.nodes[i].params["kind"], tuple(analysis.nodes[i].outputs[0].shape))
-                    for i in analysis.flat.inputs if analysis.nodes[i].ok
+                    InputInfo(i, analysis.flat.nodes[i].params["kind"],
+                              tuple(shape_analysis.nodes[i].outputs[0].shape))
+                    for i in analysis.flat.inputs if shape_analysis.nodes[i].ok
                 ]
                 if self._given_models and name in self._given_models:
                     self.models[name] = self._given_models[name]
@@ -216,6 +221,35 @@ class Trainer:
             self.models = {n: self._given_models[n] for n in names}
         for model in self.models.values():
             model.to(self.device)
+
+    def _at_data_size(self, name: str, graph: Graph, analysis: Analysis, analyzer: Analyzer,
+                      problems: Sequence[Problem]) -> Analysis:
+        """The analysis at the data's image size, when the network accepts it.
+
+        Templates declare the paper's input (VGG: 3x224x224) while recipes train on
+        small bundled images (digits at 32x32). When the graph analyses cleanly at the
+        data's size and every layer is built the same there (adaptive pooling, fully
+        convolutional nets; not LeNet, whose fc1 takes 400 inputs only at 32x32),
+        the same compiled module trains at the data's size.
+        """
+        data_shape = tuple(self.data.input_shape)
+        for input_id in analysis.flat.inputs:
+            result = analysis.nodes[input_id]
+            declared = result.outputs[0].shape if result.ok else None
+            if (analysis.flat.nodes[input_id].params["kind"] != "image" or declared is None
+                    or len(declared) != 3 or len(data_shape) != 3
+                    or declared == data_shape or declared[0] != data_shape[0]):
+                continue
+            trial = graph.copy()
+            trial.set_params(input_id, {"shape": list(data_shape)})
+            trial_analysis = analyzer.analyze(trial, problems)
+            if trial_analysis.ok and _same_layers(analysis, trial_analysis):
+                self.notes.append(
+                    f"{name}: Input '{input_id}' declares {format_shape(declared)}; training at "
+                    f"{format_shape(data_shape)}, which the network also accepts"
+                )
+                return trial_analysis
+        return analysis
 
     # -- checkpoints -------------------------------------------------------------------
     def _save_checkpoint(self, epoch: int) -> Path | None:
@@ -282,6 +316,8 @@ class Trainer:
             self.prepare()
         except (TrainingError, DataError, DocumentError, CompileError, ValueError, FileNotFoundError, KeyError) as exc:
             return self._finish(Failed(str(exc)), emit)
+        except Exception as exc:  # noqa: BLE001 - e.g. the first forward pass of a task's check
+            return self._finish(Failed(f"preparing the run: {type(exc).__name__}: {exc}"), emit)
         try:
             return self._loop(emit)
         except _NonFinite as exc:
@@ -468,3 +504,14 @@ class Trainer:
         if data:
             emit(Snapshot(epoch, self.step, {k: (np.asarray(v) if not isinstance(v, str) else v)
                                              for k, v in data.items()}))
+
+
+def _same_layers(a: Analysis, b: Analysis) -> bool:
+    """Whether every module of the network gets the same constructor arguments in both analyses."""
+    for node_id, node in a.flat.nodes.items():
+        if node.spec.module is None:
+            continue
+        if node.spec.constructor(node.params, a.input_infos(node_id)) != node.spec.constructor(
+                node.params, b.input_infos(node_id)):
+            return False
+    return True

@@ -32,7 +32,7 @@ def unet() -> Template:
         ),
         {
             "task": "segmentation",
-            "dataset": {"name": "shapes", "size": 252, "count": 128, "classes": 2},
+            "dataset": {"name": "shapes", "size": 252, "count": 128, "classes": 2, "channels": 1},
             "batch_size": 4,
             "epochs": 5,
             "optimizer": {"name": "sgd", "lr": 0.01, "momentum": 0.99},

@@ -37,9 +37,12 @@ class Segmentation(Task):
         self.train_mode(False)
         with torch.no_grad():
             out = _first(self.models["model"](x[:2]))
-        if out.dim() != 4 or out.shape[1] != self.num_classes:
+        if out.dim() != 4 or out.shape[1] < self.num_classes:
             raise TrainingError(f"{self.data.name} has {self.num_classes} classes: the network must return "
                                 f"({self.num_classes}, H, W) logits, not {tuple(out.shape[1:])}")
+        # A network with more classes than the data (DeepLab's 21 VOC classes on 3-class
+        # shapes) trains on the classes the data uses; metrics count every class it predicts.
+        self.num_classes = out.shape[1]
         center_crop(mask, *out.shape[-2:])
 
     def _loss(self, logits: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
