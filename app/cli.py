@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import keyword
 import sys
+from types import ModuleType
 
 from engine import __version__
 from engine.document import DocumentError
 
-# Subcommand modules under app/commands, in the order `netsmith --help` lists them.
-COMMANDS = ("check",)
+# Subcommands, in the order `netsmith --help` lists them; each is a module under
+# app/commands named like it (with a trailing _ where the name is a keyword: import_).
+COMMANDS = ("check", "export", "import")
+
+
+def command_module(name: str) -> ModuleType:
+    return importlib.import_module(f"app.commands.{name}_" if keyword.iskeyword(name) else f"app.commands.{name}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"netsmith {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        importlib.import_module(f"app.commands.{name}").add_parser(subparsers)
+        command_module(name).add_parser(subparsers)
     return parser
 
 
@@ -31,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    command = importlib.import_module(f"app.commands.{args.command}")
+    command = command_module(args.command)
     try:
         return command.run(args)
     except DocumentError as exc:
