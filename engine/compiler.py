@@ -116,7 +116,7 @@ def example_inputs(
 
 
 def python_class_name(title: str) -> str:
-    """A CamelCase class name for a title: "LeNet-5" -> "LeNet5"."""
-    words = re.findall(r"[A-Za-z0-9]+", title)
+    """A CamelCase class name for a title: "LeNet-5" -> "LeNet5", "GoogLeNet (Inception v1)" -> "GoogLeNet"."""
+    words = re.findall(r"[A-Za-z0-9]+", re.sub(r"\(.*?\)", " ", title)) or re.findall(r"[A-Za-z0-9]+", title)
     name = "".join(w[:1].upper() + w[1:] for w in words) or "Network"
     return name if name[0].isalpha() else "Net" + name

@@ -108,6 +108,10 @@ class _Unmapped(Exception):
     """This node has no catalog op; the message says why."""
 
 
+class _Downstream(Exception):
+    """An input of this node did not map: its problem is listed already."""
+
+
 def _size(value: Any) -> Any:
     """(3, 3) -> 3: the form a person writes when both sides agree."""
     if isinstance(value, (tuple, list)):
@@ -246,12 +250,16 @@ class _Mapper:
         self.nodes: list[dict[str, Any]] = []  # (id, op, params) in trace order
         self.edges: list[tuple[Endpoint, Endpoint]] = []
         self.calls: dict[str, int] = {}  # module target -> call sites seen
+        self.failed: set[torch.fx.Node] = set()
 
     def run(self) -> None:
         for node in self.traced.graph.nodes:
             try:
                 self._map(node)
+            except _Downstream:
+                self.failed.add(node)
             except _Unmapped as exc:
+                self.failed.add(node)
                 self.problems.append(f"{node.name} ({_what(node, self.module)}): {exc}{_call_site(node)}")
 
     # -- helpers -------------------------------------------------------------------------------
@@ -267,6 +275,8 @@ class _Mapper:
         return node_id
 
     def _tensor(self, arg: Any) -> Endpoint:
+        if isinstance(arg, torch.fx.Node) and arg in self.failed:
+            raise _Downstream()
         if not isinstance(arg, torch.fx.Node) or arg not in self.value:
             raise _Unmapped(f"an input is not a tensor computed by the network ({arg!r})")
         return self.value[arg]

@@ -211,6 +211,7 @@ class _Writer:
             for name in copies[0].inputs:
                 request(node_id, name)
         needed.reverse()
+        children = {node_id: children[node_id] for node_id in needed if node_id in children}
         if block is None:
             inputs = tuple(n for n in graph.nodes if graph.nodes[n].op == in_op)
         else:
@@ -458,17 +459,19 @@ class _Writer:
 
     def _class_doc(self, cls: _Class) -> list[str]:
         if cls.block is not None:
-            return _docstring(cls.block.doc or f"The block {cls.block.name}.")
+            text = cls.block.doc or f"The block {cls.block.name}"
+            return _docstring(text if text.endswith(".") else text + ".")
         meta = self.target.meta
         title = self.target.doc.title
         if len(self.target.doc.networks) > 1:
             title = f"{title}: the {self.target.name}"
-        head = title
+        paragraphs = [title + "."]
         authors, year = meta.get("authors"), meta.get("year")
+        cite = []
         if authors or year:
-            head += " (" + ", ".join(str(v) for v in (authors, year) if v) + ")"
-        paragraphs = [head + "."]
-        cite = [f'"{meta["paper"]}"'] if meta.get("paper") else []
+            cite.append(" ".join(str(v) for v in (authors, f"({year})" if year else None) if v))
+        if meta.get("paper"):
+            cite.append(f'"{meta["paper"]}"')
         if meta.get("link"):
             cite.append(str(meta["link"]))
         if cite:
@@ -534,9 +537,17 @@ class _Writer:
             target = ", ".join(targets)
             if len(targets) == 1 and node_id not in copy.children and self._returns_tuple(copy, node_id):
                 target += ","  # a one-piece Split still returns a tuple
+            last = node_id == copy.needed[-1] and len(outs) == 1
+            if cls.block is not None and last and list(returned.values()) == [Endpoint(node_id, outs[0])] \
+                    and uses[Endpoint(node_id, outs[0])] == 1:
+                # A block's result needs no name: `return self.relu(x)`, as torchvision writes it.
+                body += _wrap_assignment("return ", expr)
+                break
             body += _wrap_assignment(f"{target} = ", expr)
-        results = [names.read(returned[node_id]) for node_id in copy.outputs]  # type: ignore[arg-type]
-        body.append(f"return {', '.join(results)}")
+        else:
+            results = [names.read(returned[node_id]) for node_id in copy.outputs]  # type: ignore[arg-type]
+            body.append(f"return {', '.join(results)}")
+        results = list(copy.outputs)
         tensor = "torch.Tensor"
         params = ["self"] + [f"{node_id}: {tensor}" for node_id in copy.inputs]
         result_type = tensor if len(results) == 1 else f"tuple[{', '.join([tensor] * len(results))}]"
@@ -785,7 +796,10 @@ def _docstring_text(text: str) -> str:
 
 def _docstring(*paragraphs: str) -> list[str]:
     """A docstring: the first paragraph on the opening line when it fits, lines up to 88 wide."""
-    wrapped = [textwrap.fill(_docstring_text(p), width=84, break_on_hyphens=False) for p in paragraphs]
+    wrapped = [
+        "\n".join(textwrap.fill(line, width=84, break_on_hyphens=False) for line in _docstring_text(p).split("\n"))
+        for p in paragraphs
+    ]
     text = "\n\n".join(wrapped)
     lines = text.split("\n")
     if len(lines) == 1:

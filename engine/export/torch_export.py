@@ -7,6 +7,7 @@ loader is torch's own and, as its documentation says, meant for files you trust.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import torch
@@ -22,7 +23,10 @@ def export_program(target: ExportTarget, module: nn.Module | None = None) -> tor
     module = (module if module is not None else target.compile()).eval()
     inputs = example_inputs(target.graph, batch_size=2, analysis=target.analysis)
     batch = torch.export.Dim("batch")
-    return torch.export.export(module, inputs, dynamic_shapes=tuple({0: batch} for _ in inputs))
+    with warnings.catch_warnings():
+        # Recurrent layers rebuild their flat weight list while traced; harmless here.
+        warnings.filterwarnings("ignore", message="The tensor attributes .* were assigned during export")
+        return torch.export.export(module, inputs, dynamic_shapes=tuple({0: batch} for _ in inputs))
 
 
 def write_program(target: ExportTarget, path: str | Path, module: nn.Module | None = None) -> Path:

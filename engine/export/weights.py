@@ -16,6 +16,8 @@ import torch.nn as nn
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from engine.ops.spec import format_shape
+
 __all__ = ["WeightsError", "load_weights", "read_weights", "save_weights"]
 
 
@@ -67,4 +69,4 @@ def load_weights(module: nn.Module, path: str | os.PathLike[str]) -> nn.Module:
 
 
 def _shape(tensor: torch.Tensor) -> str:
-    return "(" + ", ".join(str(d) for d in tensor.shape) + ")"
+    return format_shape(tensor.shape)
