@@ -36,7 +36,8 @@ def write_onnx(target: ExportTarget, path: str | Path, module: nn.Module | None 
     path = Path(path)
     module = (module if module is not None else target.compile()).eval()
     flat = target.analysis.flat
-    inputs = example_inputs(target.graph, batch_size=2, analysis=target.analysis)
+    # One sample is enough to trace (the batch dimension is declared dynamic below).
+    inputs = example_inputs(target.graph, batch_size=1, analysis=target.analysis)
     names = list(flat.inputs) + list(flat.outputs)
     with warnings.catch_warnings():
         # The TorchScript-based exporter warns that it is no longer the default, and about

@@ -149,7 +149,8 @@ class _Script:
             "import torch", "import torch.distributed as dist", "import torch.nn as nn",
             "import torch.nn.functional as F", "from safetensors.torch import save_file",
             "from torch.nn.parallel import DistributedDataParallel",
-            "from torch.utils.data import DataLoader, Dataset, Subset, TensorDataset",
+            "from torch.utils.data import DataLoader, Dataset, Subset"
+            + (", TensorDataset" if self.dataset != "image_folder" else ""),
             "from torch.utils.data.distributed import DistributedSampler",
             f"from {self.model_module} import {self.target.class_name}",
         ]
@@ -160,7 +161,7 @@ class _Script:
         doc = (
             f'"""Train {title} ({self.task} on {self.dataset}); exported from Netsmith.\n\n'
             "    python train.py                        one process: CUDA when available, else the CPU\n"
-            "    torchrun --nproc_per_node 4 train.py   data-parallel, one process per GPU (or gloo on CPU)\n\n"
+            "    torchrun --standalone --nproc_per_node 4 train.py   data-parallel: a process per GPU (gloo on CPU)\n\n"
             "The document's recipe is written below; --epochs, --batch-size, --lr and --device override it.\n"
             "The weights are saved as safetensors under the names Netsmith gives them.\n"
             '"""\n'
@@ -218,7 +219,8 @@ class _Script:
                     sets.append(TensorDataset(fit_images(images.float() / 255.0), labels))
                 return sets[0], sets[1]
             '''
-            return _data_function(body) + f"\n\nROOT = {root_expr}\n" + _FIT_IMAGES
+            root_line = f"ROOT = {root_expr}" if not root else f"ROOT = (\n    {root_expr}\n)"
+            return _data_function(body) + f"\n\n{root_line}\n\n\n" + _FIT_IMAGES
         elif name == "fake":
             shape = tuple(o.get("shape", (3, 32, 32)))
             body = f'''
@@ -243,7 +245,11 @@ class _Script:
                     image = image.convert("RGB" if channels == 3 else "L")
                     return fit_images(pil_to_tensor(image).float().unsqueeze(0) / 255.0)[0]
 
-                folder = ImageFolder({str(o.get("path", "images"))!r}, transform=to_tensor)
+                folder = ImageFolder(
+                    {str(o.get("path", "images"))!r},
+                    transform=to_tensor,
+                    target_transform=torch.tensor,
+                )
                 return split(folder, VALIDATION_SPLIT, seed)
             '''
         elif name == "playground":
@@ -267,11 +273,14 @@ class _Script:
                 raise ExportError("csv: the recipe names no target column (dataset.target)")
             regression = self.task == "regression"
             convert = ("targets = torch.tensor([[float(v)] for v in values], dtype=torch.float32)" if regression
-                       else "classes = sorted(set(values))\n"
-                       "    targets = torch.tensor([classes.index(v) for v in values], dtype=torch.int64)")
+                       else "classes = sorted(set(values))\n" + " " * 16
+                       + "targets = torch.tensor([classes.index(v) for v in values], dtype=torch.int64)")
             body = f'''
                 """Rows of a CSV file: the column {target!r} is the target, the other columns the features."""
-                with open({str(o.get("path", "data.csv"))!r}, newline="") as f:
+                path = (
+                    {str(o.get("path", "data.csv"))!r}
+                )
+                with open(path, newline="") as f:
                     rows = list(csv.DictReader(f))
                 columns = [c for c in rows[0] if c != {target!r}]
                 if len(columns) != INPUT_SHAPE[0]:

@@ -15,7 +15,7 @@ from engine.export import FORMATS, ExportError, export, export_target, unsupport
 from engine.export.onnx import write_onnx
 from engine.export.torch_export import export_program
 from engine.templates import list_templates, load_template
-from tests.engine.export.networks import BUILT
+from tests.engine.export.networks import BUILT, shrink_input
 from tests.engine.test_ops import CASES
 from tests.helpers import single_op_graph
 
@@ -30,7 +30,7 @@ def _document(name: str) -> Document:
     if kind == "template":
         if what not in list_templates():
             pytest.skip(f"the template {what} does not exist yet (it is written on the templates branch)")
-        return load_template(what)
+        return shrink_input(load_template(what))
     return BUILT[what]()
 
 

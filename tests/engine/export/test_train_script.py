@@ -164,3 +164,62 @@ def test_what_the_script_cannot_do_is_said_not_dropped():
         train_script(export_target(mlp({"task": "classification", "dataset": {"name": "digits"}}, outputs=10)))
     with pytest.raises(ExportError, match="the document has no training recipe"):
         train_script(export_target(mlp({})))
+
+
+def _image_folder(root: Path) -> Path:
+    from PIL import Image
+
+    for label, colour in (("cats", (200, 30, 30)), ("dogs", (30, 30, 200))):
+        (root / label).mkdir(parents=True)
+        for i in range(3):
+            Image.new("RGB", (20, 12), colour).save(root / label / f"{i}.png")
+    return root
+
+
+DATASETS = {
+    "digits": ({"name": "digits"}, 1797),
+    "fake": ({"name": "fake", "shape": [3, 20, 20], "classes": 10, "count": 20}, 20),
+    "image_folder": ({"name": "image_folder"}, 6),
+    "mnist": ({"name": "mnist"}, None),  # downloads: written and checked, not loaded
+    "cifar10": ({"name": "cifar10", "root": "/nowhere"}, None),
+    "csv": ({"name": "csv", "target": "label"}, 10),
+    "logic": ({"name": "logic", "function": "xor"}, 4),
+}
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_each_dataset_loads_in_the_networks_input_shape(name, tmp_path):
+    dataset, count = DATASETS[name]
+    dataset = dict(dataset)
+    if name == "image_folder":
+        dataset["path"] = str(_image_folder(tmp_path / "images"))
+    if name == "csv":
+        dataset["path"] = str(tmp_path / "points.csv")
+        rows = ["a,b,label"] + [f"{i},{-i},{'yes' if i % 2 else 'no'}" for i in range(10)]
+        (tmp_path / "points.csv").write_text("\n".join(rows) + "\n")
+    recipe = {"task": "classification", "dataset": dataset, "validation_split": 0.5}
+    if name in ("csv", "logic"):
+        doc = mlp(recipe)
+    else:
+        doc = load_template("lenet5")
+        doc.training = recipe
+    export(doc, "script", tmp_path / "train.py")
+    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "--select", "E,F,W,I,B,UP",
+                           "--line-length", "120", str(tmp_path / "train.py")], capture_output=True, text=True)
+    assert ruff.returncode == 0, ruff.stdout
+    if count is None:
+        return
+    sys.path.insert(0, str(tmp_path))
+    try:
+        spec = importlib.util.spec_from_file_location(f"train_data_{name}", tmp_path / "train.py")
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        train, val = script.load_data(0)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("model", None)
+    assert len(train) + (len(val) if name != "logic" else 0) == count
+    x, y = train[0]
+    assert tuple(x.shape) == script.INPUT_SHAPE and y.dtype == torch.int64
+    if x.dim() == 3:
+        assert 0.0 <= float(x.min()) and float(x.max()) <= 1.0
