@@ -150,7 +150,23 @@ def split_like() -> Document:
     return document(nodes, edges, title="Split-like")
 
 
-BUILT = {"resnet_like": resnet_like, "inception_like": inception_like, "unet_like": unet_like,
+def vgg_like() -> Document:
+    """VGG's shape: a conv block repeated, whose first copy takes other channels than the rest."""
+    block = {
+        "doc": "3x3 convolution and ReLU.",
+        "params": {"channels": {"kind": "int", "default": 64, "min": 1}},
+        "nodes": [n("x", "BlockInput"), n("conv", "Conv2d", out_channels="$channels", kernel_size=3, padding=1),
+                  n("relu", "ReLU"), n("out", "BlockOutput")],
+        "edges": chain("x", "conv", "relu", "out"),
+    }
+    nodes = [n("image", "Input", shape=[3, 16, 16]), n("stage1", "ConvReLU", channels=8, repeat=4),
+             n("pool1", "MaxPool2d"), n("stage2", "ConvReLU", channels=16, repeat=2), n("pool2", "MaxPool2d"),
+             n("flatten", "Flatten"), n("fc", "Linear", out_features=5), n("logits", "Output")]
+    edges = chain("image", "stage1", "pool1", "stage2", "pool2", "flatten", "fc", "logits")
+    return document(nodes, edges, {"ConvReLU": block}, "VGG-like")
+
+
+BUILT = {"resnet_like": resnet_like, "vgg_like": vgg_like, "inception_like": inception_like, "unet_like": unet_like,
          "vae_like": vae_like, "split_like": split_like}
 
 

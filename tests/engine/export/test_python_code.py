@@ -242,9 +242,8 @@ def test_inplace_only_where_the_value_has_one_reader():
     source = python_source(export_target(document(nodes, edges)))
     assert "self.relu1 = nn.ReLU()\n" in source  # conv1 is read twice
     assert "self.relu2 = nn.ReLU()\n" in source  # ReLU's own output is needed by its backward
-    nodes[3] = n("relu2", "Tanh")
-    source = python_source(export_target(document(nodes, edges)))
-    assert "self.relu1 = nn.ReLU()\n" in source
+    single = document(nodes[:3] + [nodes[5]], [e("x.out", "conv1.x"), e("conv1.out", "relu1.x"), e("relu1.out", "y.x")])
+    assert "self.relu1 = nn.ReLU(inplace=True)\n" in python_source(export_target(single))
 
 
 def test_a_block_whose_copies_differ_in_use_gets_a_class_per_variant():
