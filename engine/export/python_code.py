@@ -152,6 +152,7 @@ class _Class:
     args: list[_Arg] = field(default_factory=list)
     ctors: dict[str, str] = field(default_factory=dict)  # node id -> constructor expression
     inline: dict[str, str] = field(default_factory=dict)  # node id -> expression with {0}, {1}...
+    inits: dict[str, list[str]] = field(default_factory=dict)  # node id -> statements after its constructor
 
     @property
     def first(self) -> _Copy:
@@ -270,10 +271,17 @@ class _Writer:
             visit(name)
         return done
 
-    @staticmethod
-    def _signature(copy: _Copy) -> tuple:
+    def _signature(self, copy: _Copy) -> tuple:
+        """Copies with equal signatures share a class: the same nodes, ports, inner classes and inits."""
         children = tuple((node, tuple(id(c.cls) for c in copies)) for node, copies in sorted(copy.children.items()))
-        return tuple(copy.needed), copy.inputs, copy.outputs, children
+        inits = tuple(self._init_scheme(copy.prefix + node) for node in copy.needed if node not in copy.children)
+        return tuple(copy.needed), copy.inputs, copy.outputs, children, inits
+
+    def _init_scheme(self, flat_id: str) -> str | None:
+        """The node's weight initialisation where it is not PyTorch's own: an `init` parameter
+        naming a scheme, which the compiler applies right after building the module."""
+        scheme = self.flat.nodes[flat_id].params.get("init")
+        return scheme if isinstance(scheme, str) and scheme != "default" else None
 
     def _make_class(self, name: str, block: Block | None, copies: list[_Copy], fixed: bool = False) -> _Class:
         cls = _Class(name if fixed else self.names.create(name, numbered=False), block, copies)
@@ -311,6 +319,11 @@ class _Writer:
                     from_params = key in spec.param_map and _same(values, [p[key] for p in params])
                     slots[(node_id, 0, key)] = _Slot(values, node.params.get(key), from_params)
             plans[node_id] = ("module", module)
+            scheme = self._init_scheme(flat_ids[0])
+            if scheme is not None:
+                from engine.ops.init import init_source  # the table of schemes, shared with the compiler
+
+                cls.inits[node_id] = init_source(node_id, scheme, bias=bool(kwargs[0].get("bias", True)))
         values = self._assign_args(cls, slots)
         for node_id, plan in plans.items():
             if plan[0] == "module":
@@ -451,6 +464,7 @@ class _Writer:
         body = ["super().__init__()"]
         for node_id, ctor in cls.ctors.items():
             body += _wrap_assignment(f"self.{node_id} = ", ctor)
+            body += cls.inits.get(node_id, [])  # right after it, in the order the compiler draws them
         lines += _indent(body, 2)
         lines.append("")
         lines += _indent(self._forward(cls), 1)
