@@ -16,6 +16,7 @@ import torch.fx
 from engine.analysis import Analysis, Analyzer
 from engine.compiler import compile_network, python_class_name
 from engine.document import Document
+from engine.export.weights import load_weights
 from engine.graph import Graph
 
 __all__ = ["ExportError", "ExportTarget", "export_target"]
@@ -52,11 +53,15 @@ class ExportTarget:
         return self.doc.meta
 
     def compile(self, weights: str | Path | None = None) -> torch.fx.GraphModule:
-        """The compiled network in eval mode, with `weights` (safetensors) loaded when given."""
-        from engine.export.weights import load_weights
+        """The compiled network in eval mode, with `weights` (safetensors) loaded when given.
 
-        torch.manual_seed(0)  # a reproducible file when no weights are given
-        module = compile_network(self.graph, analysis=self.analysis, class_name=self.class_name)
+        Without weights it is built under seed 0, so an export is reproducible (and equals
+        the exported Python class built under the same seed); the caller's random state is
+        left as it was.
+        """
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(0)
+            module = compile_network(self.graph, analysis=self.analysis, class_name=self.class_name)
         if weights is not None:
             load_weights(module, weights)
         return module.eval()

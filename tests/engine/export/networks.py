@@ -172,14 +172,15 @@ BUILT = {"resnet_like": resnet_like, "vgg_like": vgg_like, "inception_like": inc
 
 def shrink_input(doc: Document, largest: int = 256) -> Document:
     """The same network (same weights) on a smaller image when its Input is larger than
-    `largest` pixels a side: U-Net's 572 x 572 costs seconds a forward on two cores."""
+    `largest` pixels a side: U-Net's 572 x 572 costs seconds a forward on two cores.
+    The smallest side that keeps every weight's shape is taken."""
     graph = doc.network()
     (node,) = [node for node in graph.nodes.values() if node.op == "Input"]
     shape = tuple(node.params.get("shape", ()))
     if len(shape) != 3 or shape[-1] <= largest:
         return doc
     params = analyze(graph).total_params
-    for side in range(60, largest + 1, 4):
+    for side in range(60, shape[-1], 4):
         graph.set_params(node.id, {"shape": [shape[0], side, side]})
         analysis = analyze(graph)
         if analysis.ok and analysis.total_params == params:

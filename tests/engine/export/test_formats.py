@@ -30,7 +30,7 @@ def _document(name: str) -> Document:
     if kind == "template":
         if what not in list_templates():
             pytest.skip(f"the template {what} does not exist yet (it is written on the templates branch)")
-        return shrink_input(load_template(what))
+        return shrink_input(load_template(what), largest=128)
     return BUILT[what]()
 
 
@@ -51,8 +51,8 @@ def test_onnx_in_onnxruntime_matches_torch(name, tmp_path):
     assert export(doc, "onnx", path) == [path]
     target = export_target(doc)
     module = target.compile()  # the same seeded weights as the export
-    inputs = example_inputs(target.graph, batch_size=3, generator=torch.Generator().manual_seed(2),
-                            analysis=target.analysis)  # batch 3: the export traced batch 2
+    inputs = example_inputs(target.graph, batch_size=2, generator=torch.Generator().manual_seed(2),
+                            analysis=target.analysis)  # batch 2: the export traced batch 1
     with torch.no_grad():
         expected = _outputs(module(*inputs))
     got = _onnx_run(path.read_bytes(), target.analysis.flat.inputs, inputs)
