@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import keyword
 import sys
+from types import ModuleType
 
 from engine import __version__
 from engine.document import DocumentError
 
-# Subcommand modules under app/commands, in the order `netsmith --help` lists them.
-COMMANDS = ("open", "check", "train", "templates")
+# Subcommands, in the order `netsmith --help` lists them; each is a module under
+# app/commands named like it (with a trailing _ where the name is a keyword: import_).
+COMMANDS = ("open", "check", "train", "templates", "export", "import")
+
+
+def command_module(name: str) -> ModuleType:
+    return importlib.import_module(f"app.commands.{name}_" if keyword.iskeyword(name) else f"app.commands.{name}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"netsmith {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        importlib.import_module(f"app.commands.{name}").add_parser(subparsers)
+        command_module(name).add_parser(subparsers)
     return parser
 
 
@@ -29,8 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:  # plain `netsmith`: the editor on the default template
-        args = importlib.import_module("app.commands.open").default_args()
-    command = importlib.import_module(f"app.commands.{args.command}")
+        args = command_module("open").default_args()
+    command = command_module(args.command)
     try:
         return command.run(args)
     except DocumentError as exc:

@@ -18,7 +18,7 @@ from engine.analysis import Analysis, Analyzer
 from engine.graph import Endpoint, Graph
 from engine.lowering import can_run_inplace
 
-__all__ = ["CompileError", "compile_network", "example_inputs", "module_kwargs"]
+__all__ = ["CompileError", "compile_network", "example_inputs", "module_kwargs", "python_class_name"]
 
 
 class CompileError(ValueError):
@@ -53,7 +53,10 @@ def compile_network(
     consumers = flat.consumers()
     fx_graph = torch.fx.Graph()
     values: dict[Endpoint, torch.fx.Node] = {}
-    modules: dict[str, nn.Module] = {}
+    # A module tree rather than a dict of dotted names: GraphModule then copies the
+    # submodules in forward order, so the state_dict lists weights as the network
+    # runs (a dict root would list them by nesting depth: fc before layer1.0.conv1).
+    root = nn.Module()
     needed = flat.needed()
     for input_id in flat.inputs:
         values[Endpoint(input_id, "out")] = fx_graph.placeholder(input_id)
@@ -63,7 +66,7 @@ def compile_network(
             continue
         module = node.spec.module(**module_kwargs(analysis, node_id, consumers))
         node.spec.initialize(module, node.params)
-        modules[node_id] = module
+        _install(root, node_id, module)
         call = fx_graph.call_module(node_id, tuple(values[src] for src in node.inputs))
         ports = node.output_ports
         if len(ports) == 1:
@@ -75,8 +78,20 @@ def compile_network(
                 values[Endpoint(node_id, port)] = item
     results = [values[flat.nodes[o].inputs[0]] for o in flat.outputs]
     fx_graph.output(results[0] if len(results) == 1 else tuple(results))
-    module = torch.fx.GraphModule(modules, fx_graph, class_name=_class_name(class_name))
+    module = torch.fx.GraphModule(root, fx_graph, class_name=python_class_name(class_name))
     return module.to(device) if device is not None else module
+
+
+def _install(root: nn.Module, path: str, module: nn.Module) -> None:
+    """root.<path> = module, creating the containers of a dotted path (layer1.0.conv1)."""
+    *parents, name = path.split(".")
+    for part in parents:
+        child = getattr(root, part, None)
+        if child is None:
+            child = nn.Module()
+            root.add_module(part, child)
+        root = child
+    root.add_module(name, module)
 
 
 def example_inputs(
@@ -102,7 +117,8 @@ def example_inputs(
     return tuple(out)
 
 
-def _class_name(title: str) -> str:
-    words = re.findall(r"[A-Za-z0-9]+", title)
+def python_class_name(title: str) -> str:
+    """A CamelCase class name for a title: "LeNet-5" -> "LeNet5", "GoogLeNet (Inception v1)" -> "GoogLeNet"."""
+    words = re.findall(r"[A-Za-z0-9]+", re.sub(r"\(.*?\)", " ", title)) or re.findall(r"[A-Za-z0-9]+", title)
     name = "".join(w[:1].upper() + w[1:] for w in words) or "Network"
     return name if name[0].isalpha() else "Net" + name

@@ -18,7 +18,7 @@ from engine.graph import Endpoint, Graph, Problem
 from engine.ops.spec import OpSpec
 from engine.params import ParamError, is_reference
 
-__all__ = ["FlatGraph", "FlatNode", "can_run_inplace", "flatten"]
+__all__ = ["FlatGraph", "FlatNode", "can_run_inplace", "flatten", "resolve_params"]
 
 
 @dataclass
@@ -101,9 +101,10 @@ def flatten(graph: Graph) -> FlatGraph:
     return flat
 
 
-def _resolve_params(
+def resolve_params(
     spec: OpSpec, explicit: Mapping[str, Any], env: Mapping[str, Any], where: str
 ) -> dict[str, Any]:
+    """Every parameter of a node: defaults, explicit values, and "$ref"s looked up in `env`."""
     values: dict[str, Any] = {}
     for name, value in explicit.items():
         if is_reference(value):
@@ -139,7 +140,7 @@ def _expand(
             flat.problems.append(Problem(f"{path}: unknown op '{node.op}'", top))
             continue
         try:
-            params = _resolve_params(spec, node.params, env, path)
+            params = resolve_params(spec, node.params, env, path)
         except ParamError as exc:
             flat.problems.append(Problem(str(exc), top))
             continue

@@ -78,6 +78,11 @@ class Namespace:
     def __contains__(self, name: str) -> bool:
         return name in self._taken
 
+    @property
+    def taken(self) -> frozenset[str]:
+        """Every name reserved or handed out so far."""
+        return frozenset(self._taken)
+
     def create(self, candidate: str, numbered: bool = True) -> str:
         base = self._sanitise(candidate)
         if not numbered and base not in self._taken and is_identifier(base):

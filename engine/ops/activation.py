@@ -35,6 +35,8 @@ _DIM = Param("dim", "int", 1, doc="dimension that sums to one (1 = classes/chann
 
 OPS = [
     _activation("ReLU", "max(0, x) (Nair & Hinton 2010).", nn.ReLU, inplace=True),
+    _activation("ReLU6", "min(max(0, x), 6), the bounded ReLU of MobileNetV2 (Sandler et al. 2018).", nn.ReLU6,
+                inplace=True, prefix="relu6_"),
     _activation("LeakyReLU", "x for x > 0, else negative_slope * x.", nn.LeakyReLU,
                 Param("negative_slope", "float", 0.01, min=0.0), inplace=True, prefix="lrelu"),
     _activation("PReLU", "Leaky ReLU with a learned slope (He et al. 2015).", nn.PReLU,

@@ -198,7 +198,7 @@ class PlaygroundFeatures(nn.Module):
     ) -> None:
         super().__init__()
         flags = (x1, x2, x1_squared, x2_squared, x1_times_x2, sin_x1, sin_x2)
-        self.enabled = [name for name, on in zip(self.names, flags) if on]
+        self.enabled = [name for name, on in zip(self.names, flags, strict=True) if on]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x1, x2 = x[:, 0], x[:, 1]

@@ -50,6 +50,7 @@ CASES: dict[str, list[tuple[dict, list[dict]]]] = {
     "Dropout2d": [({}, [IMG]), ({"p": 0.2}, [IMG])],
     "AlphaDropout": [({}, [VEC]), ({"p": 0.2}, [SEQ])],
     "ReLU": [({}, [VEC]), ({}, [IMG])],
+    "ReLU6": [({}, [VEC]), ({}, [IMG])],
     "LeakyReLU": [({}, [VEC]), ({"negative_slope": 0.2}, [IMG])],
     "PReLU": [({}, [VEC]), ({"per_channel": True}, [IMG])],
     "ELU": [({}, [VEC]), ({"alpha": 0.5}, [IMG])],
