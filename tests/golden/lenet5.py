@@ -18,7 +18,7 @@ class LeNet5(nn.Module):
     data: alternating convolution and sub-sampling layers, then fully connected layers.
     C5 is a 5×5 convolution over a 5×5 map, which is the fully connected fc1 here.
     Average pooling and tanh follow the paper (its trainable sub-sampling coefficients
-    are left out, as in most modern versions).
+    and RBF output layer are left out, as in most modern versions).
     """
 
     def __init__(self) -> None:
