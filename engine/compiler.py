@@ -69,7 +69,7 @@ def compile_network(
         _install(root, node_id, module)
         call = fx_graph.call_module(node_id, tuple(values[src] for src in node.inputs))
         ports = node.output_ports
-        if len(ports) == 1:
+        if not node.spec.returns_tuple:
             values[Endpoint(node_id, ports[0])] = call
         else:
             for i, port in enumerate(ports):

@@ -26,7 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 import torch
 import torch.fx
 import torch.nn as nn
@@ -35,12 +34,12 @@ from torch.fx.passes.shape_prop import ShapeProp, TensorMetadata
 
 from engine.document import Document
 from engine.graph import Endpoint, Graph
+from engine.layout import layered_layout
 from engine.names import Namespace
 
 __all__ = ["Imported", "ModelImportError", "build_model", "import_model", "import_module"]
 
 DEFAULT_INPUT_SHAPE = (3, 224, 224)
-_COLUMN, _ROW = 240, 100  # layout: the editor's nodes are 200 x 64 on a 20 px grid
 
 
 class ModelImportError(ValueError):
@@ -471,8 +470,6 @@ def _used(mapper: _Mapper) -> set[str]:
 
 
 def _lay_out(graph: Graph) -> None:
-    """Columns by topological generation, left to right; nodes of a column stacked."""
-    for column, ids in enumerate(nx.topological_generations(graph.to_networkx())):
-        order = [n for n in graph.nodes if n in set(ids)]  # trace order within a column
-        for row, node_id in enumerate(order):
-            graph.set_ui(node_id, {"x": column * _COLUMN, "y": row * _ROW})
+    """The editor's layered layout, top to bottom, so an import opens ready to read."""
+    for node_id, (x, y) in layered_layout(graph).items():
+        graph.set_ui(node_id, {"x": x, "y": y})

@@ -567,8 +567,7 @@ class _Writer:
         return _wrap("def forward(", params, f") -> {result_type}:") + _indent(body, 1)
 
     def _returns_tuple(self, copy: _Copy, node_id: str) -> bool:
-        # Ops whose number of outputs depends on a parameter always return a tuple.
-        return callable(self.flat.nodes[copy.prefix + node_id].spec.outputs)
+        return self.flat.nodes[copy.prefix + node_id].spec.returns_tuple
 
     def _input_ports(self, copy: _Copy, node_id: str) -> tuple[str, ...]:
         if node_id in copy.children:

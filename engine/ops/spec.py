@@ -147,6 +147,15 @@ class OpSpec:
             object.__setattr__(self, "_input_names", names)
         return names
 
+    @property
+    def returns_tuple(self) -> bool:
+        """Whether the module returns a tuple (even of one tensor, like a one-piece Split).
+
+        Ops whose number of outputs depends on a parameter always do; so does any op
+        declaring several outputs.
+        """
+        return callable(self.outputs) or len(self.outputs) > 1
+
     def output_names(self, params: Mapping[str, Any]) -> tuple[str, ...]:
         return self.outputs(self.resolve(params)) if callable(self.outputs) else self.outputs
 

@@ -34,7 +34,7 @@ def test_torchvision_model_round_trips_through_a_document(name):
         torch.testing.assert_close(compiled(x), model.eval()(x), rtol=1e-5, atol=1e-5)
     positions = [(node.ui["x"], node.ui["y"]) for node in graph.nodes.values()]
     assert len(set(positions)) == len(positions)  # laid out, no two nodes on one spot
-    assert graph.nodes["x"].ui["x"] == 0 and max(x for x, _ in positions) > 0
+    assert graph.nodes["x"].ui["y"] == 0 and max(y for _, y in positions) > 0  # input on top, layers below
 
 
 def test_node_ids_and_weight_names_follow_the_module_tree():
