@@ -10,7 +10,7 @@ from engine import __version__
 from engine.document import DocumentError
 
 # Subcommand modules under app/commands, in the order `netsmith --help` lists them.
-COMMANDS = ("check", "train")
+COMMANDS = ("check", "train", "playground")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,100 @@
+"""Playground frames per second: one epoch of 500 points at batch size 10 (25 steps at a 50 %
+training ratio), the 100 x 100 output map and every neuron's map, and the repaint.
+
+TensorFlow Playground advances one epoch and redraws every heatmap per animation frame;
+goals on the 2-core reference machine: >= 30 frames/s for the 4-2 network, >= 15 for 6 x 8.
+The baseline, in the same process, is the same frame made from the general engine: one
+epoch through `Trainer.run` (events, metrics, validation) and the maps through
+`engine.inspect` (`decision_boundary`, `neuron_heatmaps`, one forward each).
+Run offscreen: `QT_QPA_PLATFORM=offscreen python bench/playground.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import torch  # noqa: E402
+
+import app  # noqa: E402, F401 - guards None's reference count before Qt paints
+from engine.inspect.boundary import decision_boundary, neuron_heatmaps  # noqa: E402
+from engine.playground import PlaygroundSession, PlaygroundSettings  # noqa: E402
+from engine.training import Trainer  # noqa: E402
+
+NETWORKS = {"4-2": (4, 2), "6 x 8": (8,) * 6}
+GOALS = {"4-2": 30.0, "6 x 8": 15.0}
+
+
+def _median_ms(times: list[float]) -> float:
+    return statistics.median(times) * 1e3
+
+
+def engine_baseline(layers: tuple[int, ...], frames: int) -> float:
+    """Seconds per frame with the Trainer and engine.inspect (no painting)."""
+    session = PlaygroundSession(PlaygroundSettings(layers=layers))
+    recipe = session.document.training | {"epochs": 1, "validation_split": 0.5}
+    trainer = Trainer(session.document, recipe, snapshot_every=None)
+    trainer.prepare()
+    model = trainer.models["model"]
+    times = []
+    for i in range(frames + 2):
+        start = time.perf_counter()
+        trainer.config = trainer.config.replace(epochs=trainer.start_epoch + 1)
+        trainer.run()
+        trainer.start_epoch += 1
+        decision_boundary(model, resolution=100)
+        neuron_heatmaps(model, session.neuron_ids, resolution=100)
+        if i >= 2:
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def playground_frames(window, frames: int) -> dict[str, float]:
+    """Median seconds of each part of a frame in the Playground window, and of the whole frame."""
+    parts: dict[str, list[float]] = {"epoch": [], "maps": [], "paint": [], "frame": []}
+    for i in range(frames + 2):
+        t0 = time.perf_counter()
+        window.session.step()
+        t1 = time.perf_counter()
+        window.refresh()
+        t2 = time.perf_counter()
+        window.repaint()  # paints every widget now, offscreen
+        t3 = time.perf_counter()
+        if i >= 2:
+            for name, value in (("epoch", t1 - t0), ("maps", t2 - t1), ("paint", t3 - t2), ("frame", t3 - t0)):
+                parts[name].append(value)
+    return {name: statistics.median(values) for name, values in parts.items()}
+
+
+def main(frames: int = 40) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.playground.window import PlaygroundWindow
+
+    torch.set_num_threads(1)
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; {frames} frames each, medians")
+    for name, layers in NETWORKS.items():
+        window = PlaygroundWindow(PlaygroundSettings(layers=layers), device="cpu")
+        window.show()
+        qapp.processEvents()
+        ours = playground_frames(window, frames)
+        window.close()
+        base = engine_baseline(layers, max(8, frames // 4))
+        fps = 1.0 / ours["frame"]
+        print(f"{name:6s} Playground {fps:5.1f} frames/s (goal >= {GOALS[name]:.0f}): "
+              f"epoch {ours['epoch'] * 1e3:.1f} ms + maps {ours['maps'] * 1e3:.1f} ms + "
+              f"paint {ours['paint'] * 1e3:.1f} ms = {ours['frame'] * 1e3:.1f} ms")
+        print(f"{'':6s} Trainer + engine.inspect, no paint: {base * 1e3:.1f} ms per frame; "
+              f"ratio baseline / Playground (frame without paint) "
+              f"{base / (ours['epoch'] + ours['maps']):.2f}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 40)
