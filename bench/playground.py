@@ -3,6 +3,8 @@ training ratio), the 100 x 100 output map and every neuron's map, and the repain
 
 TensorFlow Playground advances one epoch and redraws every heatmap per animation frame;
 goals on the 2-core reference machine: >= 30 frames/s for the 4-2 network, >= 15 for 6 x 8.
+"playing" is the window as it runs (a worker thread trains and maps the next frame while
+the GUI thread paints this one); "one thread" times the parts of a frame one after another.
 The baseline, in the same process, is the same frame made from the general engine: one
 epoch through `Trainer.run` (events, metrics, validation) and the maps through
 `engine.inspect` (`decision_boundary`, `neuron_heatmaps`, one forward each).
@@ -55,21 +57,42 @@ def engine_baseline(layers: tuple[int, ...], frames: int) -> float:
     return statistics.median(times)
 
 
-def playground_frames(window, frames: int) -> dict[str, float]:
-    """Median seconds of each part of a frame in the Playground window, and of the whole frame."""
-    parts: dict[str, list[float]] = {"epoch": [], "maps": [], "paint": [], "frame": []}
+def playground_parts(window, frames: int) -> dict[str, float]:
+    """Median seconds of each part of a frame done one after another on one thread (the Step button)."""
+    parts: dict[str, list[float]] = {"epoch": [], "maps": [], "paint": []}
     for i in range(frames + 2):
         t0 = time.perf_counter()
         window.session.step()
         t1 = time.perf_counter()
         window.refresh()
         t2 = time.perf_counter()
-        window.repaint()  # paints every widget now, offscreen
+        window.repaint()  # paints every widget of the window now, offscreen
         t3 = time.perf_counter()
         if i >= 2:
-            for name, value in (("epoch", t1 - t0), ("maps", t2 - t1), ("paint", t3 - t2), ("frame", t3 - t0)):
+            for name, value in (("epoch", t1 - t0), ("maps", t2 - t1), ("paint", t3 - t2)):
                 parts[name].append(value)
     return {name: statistics.median(values) for name, values in parts.items()}
+
+
+def playing(window, qapp, frames: int) -> dict[str, float]:
+    """Frames per second while playing, as the app runs: the worker trains and maps frame k+1 while
+    the GUI thread shows frame k (images, then the paint the event loop does)."""
+    from PySide6.QtCore import QEventLoop
+
+    view = window.network_view
+    window.play()
+    while window.frames_shown < 3:  # warm up
+        qapp.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    shown, epoch, paints, links = window.frames_shown, window.session.epoch, view.paints, view.link_redraws
+    start, cpu = time.perf_counter(), time.process_time()
+    while window.frames_shown - shown < frames:
+        qapp.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    qapp.processEvents()  # the last frame's paint
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    epochs = window.session.epoch - epoch
+    window.pause()
+    return {"fps": frames / seconds, "epochs": epochs, "paints": view.paints - paints,
+            "links": view.link_redraws - links, "cpu": cpu / seconds}
 
 
 def main(frames: int = 40) -> None:
@@ -84,16 +107,19 @@ def main(frames: int = 40) -> None:
         window = PlaygroundWindow(PlaygroundSettings(layers=layers), device="cpu")
         window.show()
         qapp.processEvents()
-        ours = playground_frames(window, frames)
+        parts = playground_parts(window, frames)
+        window.session.reset()
+        live = playing(window, qapp, frames)
         window.close()
         base = engine_baseline(layers, max(8, frames // 4))
-        fps = 1.0 / ours["frame"]
-        print(f"{name:6s} Playground {fps:5.1f} frames/s (goal >= {GOALS[name]:.0f}): "
-              f"epoch {ours['epoch'] * 1e3:.1f} ms + maps {ours['maps'] * 1e3:.1f} ms + "
-              f"paint {ours['paint'] * 1e3:.1f} ms = {ours['frame'] * 1e3:.1f} ms")
-        print(f"{'':6s} Trainer + engine.inspect, no paint: {base * 1e3:.1f} ms per frame; "
-              f"ratio baseline / Playground (frame without paint) "
-              f"{base / (ours['epoch'] + ours['maps']):.2f}")
+        serial = sum(parts.values())
+        print(f"{name:6s} playing: {live['fps']:5.1f} frames/s (goal >= {GOALS[name]:.0f}); {live['epochs']} epochs, "
+              f"{live['paints']} paints of the network, links redrawn {live['links']} times in {frames} frames; "
+              f"CPU busy {live['cpu']:.2f} cores")
+        print(f"{'':6s} one thread (Step): epoch {parts['epoch'] * 1e3:.1f} ms + maps {parts['maps'] * 1e3:.1f} ms + "
+              f"paint {parts['paint'] * 1e3:.1f} ms = {serial * 1e3:.1f} ms ({1 / serial:.1f} frames/s)")
+        print(f"{'':6s} baseline, Trainer epoch + engine.inspect maps (no paint): {base * 1e3:.1f} ms; "
+              f"baseline / ours (epoch + maps) {base / (parts['epoch'] + parts['maps']):.2f}")
 
 
 if __name__ == "__main__":

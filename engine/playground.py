@@ -205,7 +205,8 @@ def read_document(doc: Document, network: str | None = None) -> tuple[Playground
         if not ends:
             break
         if len(ends) > 1:
-            raise fail(f"'{node.id}' feeds {len(ends)} nodes ({', '.join(e.node for e in ends)}), so the graph branches")
+            names = ", ".join(e.node for e in ends)
+            raise fail(f"'{node.id}' feeds {len(ends)} nodes ({names}), so the graph branches")
         chain.append(graph.nodes[ends[0].node])
     if len(chain) != len(graph.nodes):
         stray = sorted(set(graph.nodes) - {n.id for n in chain})

@@ -2,8 +2,8 @@
 
 TensorFlow Playground maps -1 -> orange (#f59322), 0 -> light grey (#e8eaeb), 1 -> blue
 (#0877bd) and draws heatmaps at alpha 160 on white; the table below bakes that blend in.
-A whole stack of maps becomes 8-bit indices in one numpy pass and 32-bit pixels in one
-`take`, so a frame's dozens of heatmaps cost about a millisecond, not a per-pixel loop.
+A whole stack of maps becomes 8-bit indices in one numpy pass, shown as indexed images
+through the table, so a frame's dozens of heatmaps cost a few milliseconds, not a loop per pixel.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ def lookup_table(alpha: float = HEATMAP_ALPHA, background: tuple[int, int, int] 
 
 
 _TABLE = lookup_table()
+_COLORS = [int(c) for c in _TABLE]
 
 
 def color(value: float, alpha: int = 255) -> QColor:
@@ -48,21 +49,25 @@ def indices(values: np.ndarray, discretize: bool = False, scale: float = 1.0) ->
         v = v / np.float32(scale)
     if discretize:
         return np.where(v >= 0, np.uint8(255), np.uint8(0))
-    out = np.clip(v, -1.0, 1.0)
+    out = np.fmin(v, 1.0)  # fmin and fmax (unlike clip) also map NaN into range, without a pass of their own
+    np.fmax(out, -1.0, out=out)
     out += 1.0
     out *= 127.5
-    return np.nan_to_num(out, nan=127.5).astype(np.uint8)
+    return out.astype(np.uint8)
 
 
 def heatmap_images(maps: np.ndarray, discretize: bool = False, scale: float = 1.0) -> list[QImage]:
-    """One QImage per (R, R) map of `maps` (..., R, R); row 0 of a map is the bottom (y up), so it is flipped."""
+    """One QImage per (R, R) map of `maps` (..., R, R); row 0 of a map is the bottom (y up), so it is flipped.
+
+    The images are 8-bit indexed with the colour table above: Qt looks the colours up as it
+    draws, so a frame's maps cost one quantising pass in numpy and one copy each.
+    """
     maps = np.asarray(maps)
-    stack = maps.reshape(-1, *maps.shape[-2:])
-    pixels = _TABLE.take(indices(stack[:, ::-1, :], discretize, scale))
+    stack = np.ascontiguousarray(indices(maps.reshape(-1, *maps.shape[-2:]), discretize, scale)[:, ::-1, :])
     height, width = stack.shape[1:]
     images = []
-    for plane in pixels:
-        plane = np.ascontiguousarray(plane)
-        image = QImage(plane.data, width, height, width * 4, QImage.Format.Format_RGB32)
+    for plane in stack:
+        image = QImage(plane.data, width, height, width, QImage.Format.Format_Indexed8)
+        image.setColorTable(_COLORS)
         images.append(image.copy())  # own the pixels: `plane` goes away
     return images

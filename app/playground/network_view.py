@@ -73,7 +73,8 @@ class NetworkView(QWidget):
         self.hover: Hit | None = None
         self._rects: dict[tuple[int, int], QRectF] = {}  # (column, row) -> node rectangle
         self._links: list[tuple[int, int, int]] = []  # (layer, target, source) of each drawn link
-        self._samples = np.zeros((0, 12, 2))
+        self._samples = np.zeros((0, 16, 2))
+        self._ends = np.zeros((0, 2, 2))
         self.add_layer_button = _round_button("+", "Add a hidden layer", self, 26)
         self.remove_layer_button = _round_button("−", "Remove the last hidden layer", self, 26)
         self.add_layer_button.clicked.connect(self.add_layer)
@@ -90,6 +91,7 @@ class NetworkView(QWidget):
         self._layer_time = self._layer_cost = 0.0
         self._links_dirty = self._links_forced = True
         self.link_redraws = 0
+        self.paints = 0
 
     # -- what to show --------------------------------------------------------------------------
     def set_network(self, settings: PlaygroundSettings, weights: list[tuple[np.ndarray, np.ndarray]]) -> None:
@@ -181,7 +183,7 @@ class NetworkView(QWidget):
             cx = xs[i + 1] + size / 2
             plus.move(int(cx - 22), 40)
             minus.move(int(cx + 2), 40)
-        self._sample_links()
+        self._sample_links(geometry_changed=True)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -198,25 +200,28 @@ class NetworkView(QWidget):
             return [FEATURES.index(f) for f in FEATURES if f in self.settings.features]
         return list(range(self.settings.layers[layer - 1]))
 
-    def _sample_links(self) -> None:
-        """The links to draw (strongest first where there are too many) and points along each for hit tests."""
+    def _sample_links(self, geometry_changed: bool = False) -> None:
+        """The links to draw (only the strongest where a pair of layers has too many), their ends, and
+        points along each for hit tests; recomputed only when the layout or that selection changes."""
         links: list[tuple[int, int, int]] = []
         if not self.weights or not self._rects:
-            self._links, self._samples = [], np.zeros((0, 12, 2))
+            self._links, self._samples, self._ends = [], np.zeros((0, 16, 2)), np.zeros((0, 2, 2))
             return
         for layer, (w, _b) in enumerate(self.weights):
             sources = self._inputs_of(layer)
             if w.shape[1] != len(sources):
                 continue  # a frame of the previous structure
-            pairs = [(t, s) for t in range(w.shape[0]) for s in range(w.shape[1])]
-            if len(pairs) > MAX_LINKS_DRAWN:
-                strongest = np.argsort(-np.abs(w).ravel())[:MAX_LINKS_DRAWN]
-                pairs = [pairs[k] for k in sorted(strongest)]
-            links.extend((layer, t, s) for t, s in pairs)
+            if w.size > MAX_LINKS_DRAWN:
+                strongest = np.sort(np.argsort(-np.abs(w).ravel())[:MAX_LINKS_DRAWN])
+                links.extend((layer, int(k) // w.shape[1], int(k) % w.shape[1]) for k in strongest)
+            else:
+                links.extend((layer, t, s) for t in range(w.shape[0]) for s in range(w.shape[1]))
+        if links == self._links and not geometry_changed:
+            return
         self._links = links
-        t = np.linspace(0.0, 1.0, 12)[None, :, None]
-        ends = np.array([self._link_ends(*link) for link in links], np.float64).reshape(-1, 2, 2)
-        a, b = ends[:, None, 0, :], ends[:, None, 1, :]
+        self._ends = np.array([self._link_ends(*link) for link in links], np.float64).reshape(-1, 2, 2)
+        t = np.linspace(0.0, 1.0, 16)[None, :, None]
+        a, b = self._ends[:, None, 0, :], self._ends[:, None, 1, :]
         mid = (a[..., 0] + b[..., 0]) / 2
         # The cubic curve from a to b with both control points at the middle x (d3's diagonal).
         c1 = np.stack([mid, a[..., 1]], -1)
@@ -231,6 +236,7 @@ class NetworkView(QWidget):
 
     # -- painting -------------------------------------------------------------------------------------
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.paints += 1
         painter = QPainter(self)
         self._paint_header(painter)
         painter.drawImage(0, 0, self._link_layer())
@@ -285,9 +291,8 @@ class NetworkView(QWidget):
 
     def _paint_links(self, p: QPainter) -> None:
         many = len(self._links) > 400
-        for k, (layer, target, source) in enumerate(self._links):
+        for (layer, target, source), ((ax, ay), (bx, by)) in zip(self._links, self._ends.tolist()):
             w = float(self.weights[layer][0][target, source])
-            (ax, ay), (bx, by) = self._link_ends(layer, target, source)
             path = QPainterPath(QPointF(ax, ay))
             mid = (ax + bx) / 2
             path.cubicTo(QPointF(mid, ay), QPointF(mid, by), QPointF(bx, by))
@@ -367,7 +372,12 @@ class NetworkView(QWidget):
                     return Hit("feature", name=FEATURES[r])
                 return Hit("neuron", c - 1, r)
         if len(self._samples):
-            d = np.hypot(self._samples[..., 0] - pos.x(), self._samples[..., 1] - pos.y()).min(axis=1)
+            # Distance to each link's polyline: to every segment between consecutive samples.
+            a, b = self._samples[:, :-1], self._samples[:, 1:]
+            ab = b - a
+            p = np.array([pos.x(), pos.y()])
+            t = np.clip(((p - a) * ab).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-9), 0.0, 1.0)
+            d = np.hypot(*(a + t[..., None] * ab - p).transpose(2, 0, 1)).min(axis=1)
             k = int(d.argmin())
             if d[k] <= 4.0:
                 layer, target, source = self._links[k]

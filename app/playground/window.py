@@ -36,6 +36,7 @@ from app.playground.documents import document_of, open_session
 from app.playground.loss_curve import LossCurve
 from app.playground.network_view import FEATURE_LABELS, Hit, NetworkView
 from app.playground.output_view import OutputView
+from app.playground.runner import FrameRunner, Shot, capture
 from engine.document import Document, DocumentError
 from engine.playground import (
     FEATURES,
@@ -125,9 +126,11 @@ class PlaygroundWindow(QMainWindow):
         self.hovered: Hit | None = None
         self._neuron_images: list[list] = []
         self._output_image = None
-        self.timer = QTimer(self)
-        self.timer.setInterval(16)  # at most one epoch per 60 Hz frame, as Playground's animation loop
-        self.timer.timeout.connect(self.tick)
+        self.runner = FrameRunner()
+        self.frames_shown = 0
+        self.timer = QTimer(self)  # while playing, collects the worker's frames
+        self.timer.setInterval(4)
+        self.timer.timeout.connect(self._poll)
         self._build()
         notes: list[str] = []
         if document is not None:
@@ -244,7 +247,7 @@ class PlaygroundWindow(QMainWindow):
 
     @property
     def playing(self) -> bool:
-        return self.timer.isActive()
+        return self.runner.running
 
     def set_session(self, session: PlaygroundSession) -> None:
         self.pause()
@@ -277,8 +280,14 @@ class PlaygroundWindow(QMainWindow):
         self.output_view.set_points(s.points, s.labels, s.train_count, s.settings.problem)
 
     def refresh(self) -> None:
-        """Evaluate a frame and hand every view its images and numbers."""
-        frame = self.frame = self.session.frame()
+        """Evaluate a frame of the session as it is now and show it."""
+        with self.runner.lock:
+            shot = capture(self.session)
+        self.show_shot(shot)
+
+    def show_shot(self, shot: Shot) -> None:
+        """Hand every view the images and numbers of one frame."""
+        frame = self.frame = shot.frame
         stack = np.concatenate([frame.output[None], *frame.neurons]) if frame.neurons else frame.output[None]
         images = heatmap_images(stack, self.discretize)
         self._output_image = images[0]
@@ -286,8 +295,7 @@ class PlaygroundWindow(QMainWindow):
         for maps in frame.neurons:
             self._neuron_images.append(images[k:k + len(maps)])
             k += len(maps)
-        self.network_view.set_images(self._feature_images, self._neuron_images, self._output_image,
-                                     self.session.layer_weights())
+        self.network_view.set_images(self._feature_images, self._neuron_images, self._output_image, shot.weights)
         self.output_view.set_image(self._output_image)
         if self.hovered is not None:
             self._hover(self.hovered)
@@ -298,25 +306,43 @@ class PlaygroundWindow(QMainWindow):
             self.accuracy_label.setText(f"Test accuracy {frame.test_accuracy:.1%} · "
                                         f"training accuracy {frame.train_accuracy:.1%}")
         else:
-            self.accuracy_label.setText(f"{len(self.session.points):,} points")
-        self.loss_curve.set_history(self.session.history)
+            self.accuracy_label.setText(f"{shot.points:,} points")
+        self.loss_curve.set_history(shot.history)
+        self.frames_shown += 1
 
     # -- controls ----------------------------------------------------------------------------------------
     def tick(self) -> None:
-        """One animation frame: an epoch, then every map."""
-        self.session.step()
+        """One animation frame on this thread: an epoch, then every map (the step button; tests)."""
+        with self.runner.lock:
+            self.session.step()
         self.refresh()
 
+    def _poll(self) -> None:
+        """While playing: show the frame the worker has ready, if any."""
+        shot = self.runner.take()
+        if shot is not None:
+            self.show_shot(shot)
+        if not self.runner.running:
+            error = self.runner.error
+            self.pause()
+            if error:
+                QMessageBox.critical(self, "Training stopped", error)
+
     def play(self) -> None:
-        if not self.timer.isActive():
+        if not self.runner.running:
+            self.runner.start(self.session)
             self.timer.start()
             self.top.set_playing(True)
 
     def pause(self) -> None:
-        if self.timer.isActive():
-            self.timer.stop()
+        """Stop playing after the current epoch, and show the session exactly as it is."""
+        was_running = self.runner.running or self.timer.isActive()
+        self.timer.stop()
+        self.runner.stop()
         if hasattr(self, "top"):
             self.top.set_playing(False)
+        if was_running and hasattr(self, "session"):
+            self.refresh()
 
     def toggle_play(self) -> None:
         self.pause() if self.playing else self.play()
@@ -339,12 +365,13 @@ class PlaygroundWindow(QMainWindow):
     def change(self, **changes) -> str:
         """Apply settings as Playground does: a new network (paused) for most, live for rates and batch size."""
         try:
-            what = self.session.update(**changes)
+            with self.runner.lock:
+                what = self.session.update(**changes)
         except PlaygroundError as exc:
             self.statusBar().showMessage(str(exc), 6000)
             return "none"
         if what in ("network", "data"):
-            self.pause()
+            self.pause()  # as Playground: a new network waits for Play
             self._structure_changed()
         elif what == "live":
             self.data_panel.set_values(self.settings.dataset, self.settings.train_ratio, self.settings.noise,
@@ -369,7 +396,8 @@ class PlaygroundWindow(QMainWindow):
 
     def add_point(self, x: float, y: float, label: float) -> None:
         value = label if self.settings.problem == "classification" else (1.0 if label > 0 else -1.0)
-        self.session.add_point(x, y, value)
+        with self.runner.lock:
+            self.session.add_point(x, y, value)
         self.data_panel.set_values(self.settings.dataset, self.settings.train_ratio, self.settings.noise,
                                    self.settings.batch_size)
         self._points_changed()
@@ -377,12 +405,16 @@ class PlaygroundWindow(QMainWindow):
             self.refresh()
 
     def _edit_weight(self, layer: int, target: int, source: int, value: float) -> None:
-        self.session.set_weight(layer, target, source, value)
-        self.refresh()
+        with self.runner.lock:
+            self.session.set_weight(layer, target, source, value)
+        if not self.playing:
+            self.refresh()
 
     def _edit_bias(self, layer: int, target: int, value: float) -> None:
-        self.session.set_bias(layer, target, value)
-        self.refresh()
+        with self.runner.lock:
+            self.session.set_bias(layer, target, value)
+        if not self.playing:
+            self.refresh()
 
     def _hover(self, hit: Hit | None) -> None:
         self.hovered = hit
@@ -400,7 +432,8 @@ class PlaygroundWindow(QMainWindow):
     # -- documents and files ------------------------------------------------------------------------------
     def document(self) -> Document:
         """The current network, with its weights, as a document."""
-        return document_of(self.session)
+        with self.runner.lock:
+            return document_of(self.session)
 
     def send_to_editor(self) -> None:
         self.pause()
@@ -441,7 +474,8 @@ class PlaygroundWindow(QMainWindow):
         from engine.training.checkpoint import save_weights
 
         written = list(export(self.document(), "python", path))
-        written.append(save_weights(self.session.module, path.with_suffix(".safetensors")))
+        with self.runner.lock:
+            written.append(save_weights(self.session.module, path.with_suffix(".safetensors")))
         return written
 
     def open_document(self) -> None:
