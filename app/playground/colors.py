@@ -2,8 +2,8 @@
 
 TensorFlow Playground maps -1 -> orange (#f59322), 0 -> light grey (#e8eaeb), 1 -> blue
 (#0877bd) and draws heatmaps at alpha 160 on white; the table below bakes that blend in.
-A whole stack of maps becomes 8-bit indices in one numpy pass, shown as indexed images
-through the table, so a frame's dozens of heatmaps cost a few milliseconds, not a loop per pixel.
+A whole stack of maps becomes 8-bit indices in one numpy pass and Qt converts them through
+the table, so a frame's dozens of heatmaps cost a few milliseconds, not a loop per pixel.
 """
 
 from __future__ import annotations
@@ -36,10 +36,20 @@ _TABLE = lookup_table()
 _COLORS = [int(c) for c in _TABLE]
 
 
+_STRONG = [tuple(int(round(c)) for c in rgb) for rgb in _scale(np.linspace(-1.0, 1.0, 256))]
+_CACHE: dict[tuple[int, int], QColor] = {}
+
+
 def color(value: float, alpha: int = 255) -> QColor:
-    """The scale's colour of `value` (clamped to [-1, 1]), full strength: links, points, legends."""
-    r, g, b = _scale(np.array([value], np.float64))[0]
-    return QColor(int(round(r)), int(round(g)), int(round(b)), alpha)
+    """The scale's colour of `value` (clamped to [-1, 1]; 256 steps), full strength: links, points, biases.
+
+    Cached: a frame asks for hundreds of these."""
+    v = 0.0 if value != value else min(max(value, -1.0), 1.0)  # NaN -> 0
+    key = (int((v + 1.0) * 127.5), alpha)
+    found = _CACHE.get(key)
+    if found is None:
+        found = _CACHE[key] = QColor(*_STRONG[key[0]], alpha)
+    return QColor(found)
 
 
 def indices(values: np.ndarray, discretize: bool = False, scale: float = 1.0) -> np.ndarray:
@@ -56,18 +66,27 @@ def indices(values: np.ndarray, discretize: bool = False, scale: float = 1.0) ->
     return out.astype(np.uint8)
 
 
-def heatmap_images(maps: np.ndarray, discretize: bool = False, scale: float = 1.0) -> list[QImage]:
+def heatmap_images(maps: np.ndarray, discretize: bool = False, scale: float = 1.0,
+                   size: int | None = None) -> list[QImage]:
     """One QImage per (R, R) map of `maps` (..., R, R); row 0 of a map is the bottom (y up), so it is flipped.
 
-    The images are 8-bit indexed with the colour table above: Qt looks the colours up as it
-    draws, so a frame's maps cost one quantising pass in numpy and one copy each.
+    The maps become 8-bit indices in one numpy pass and Qt looks the colours up in the table
+    above, so a frame's maps cost a few milliseconds, not a loop per pixel. With
+    `size`, each map is sampled down to size x size first (thumbnails drawn 1:1 are a plain
+    copy to the screen; scaling 100 x 100 images while painting costs far more).
     """
     maps = np.asarray(maps)
-    stack = np.ascontiguousarray(indices(maps.reshape(-1, *maps.shape[-2:]), discretize, scale)[:, ::-1, :])
+    maps = maps.reshape(-1, *maps.shape[-2:])
+    if size is not None and size < maps.shape[-1]:
+        rows = ((np.arange(size) + 0.5) * maps.shape[-2] / size).astype(np.intp)
+        cols = ((np.arange(size) + 0.5) * maps.shape[-1] / size).astype(np.intp)
+        maps = maps[:, rows[:, None], cols[None, :]]
+    stack = np.ascontiguousarray(indices(maps, discretize, scale)[:, ::-1, :])
     height, width = stack.shape[1:]
     images = []
     for plane in stack:
         image = QImage(plane.data, width, height, width, QImage.Format.Format_Indexed8)
         image.setColorTable(_COLORS)
-        images.append(image.copy())  # own the pixels: `plane` goes away
+        # Qt's table lookup into an image of its own: the pixels outlive `plane`, and it paints as a plain copy.
+        images.append(image.convertToFormat(QImage.Format.Format_RGB32))
     return images

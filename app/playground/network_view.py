@@ -335,9 +335,17 @@ class NetworkView(QWidget):
         self._paint_node(p, rect, self.output_image, Hit("neuron", out_layer, 0))
         self._paint_bias(p, rect, out_layer, 0, size)
 
+    def thumbnail_size(self) -> int:
+        """The side of a node in pixels: heatmaps made at this size are drawn without scaling."""
+        return int(round(self.node_size()))
+
     def _paint_node(self, p: QPainter, rect: QRectF, image: QImage | None, hit: Hit) -> None:
         if image is not None:
-            p.drawImage(rect, image)
+            if image.width() == rect.width() and image.height() == rect.height():
+                p.drawImage(rect.topLeft(), image)
+            else:
+                p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+                p.drawImage(rect, image)
         else:
             p.fillRect(rect, QColor("#eef0f1"))
         hovered = self.hover == hit

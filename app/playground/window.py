@@ -255,6 +255,7 @@ class PlaygroundWindow(QMainWindow):
         # Each feature on its own scale (x1 spans [-6, 6], sin(x1) [-1, 1]) so every one shows its shape.
         self._feature_images = {name: heatmap_images(values, scale=max(float(np.abs(values).max()), 1e-6))[0]
                                 for name, values in session.feature_maps().items()}
+        self._feature_size = -1
         self._structure_changed()
 
     def _structure_changed(self) -> None:
@@ -288,14 +289,20 @@ class PlaygroundWindow(QMainWindow):
     def show_shot(self, shot: Shot) -> None:
         """Hand every view the images and numbers of one frame."""
         frame = self.frame = shot.frame
-        stack = np.concatenate([frame.output[None], *frame.neurons]) if frame.neurons else frame.output[None]
-        images = heatmap_images(stack, self.discretize)
-        self._output_image = images[0]
+        size = self.network_view.thumbnail_size()
+        self._output_image = heatmap_images(frame.output, self.discretize)[0]
+        stack = np.concatenate([frame.output[None], *frame.neurons])
+        thumbnails = heatmap_images(stack, self.discretize, size=size)
         self._neuron_images, k = [], 1
         for maps in frame.neurons:
-            self._neuron_images.append(images[k:k + len(maps)])
+            self._neuron_images.append(thumbnails[k:k + len(maps)])
             k += len(maps)
-        self.network_view.set_images(self._feature_images, self._neuron_images, self._output_image, shot.weights)
+        if self._feature_size != size:
+            self._feature_thumbnails = {name: image.scaled(size, size, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                                           Qt.TransformationMode.SmoothTransformation)
+                                        for name, image in self._feature_images.items()}
+            self._feature_size = size
+        self.network_view.set_images(self._feature_thumbnails, self._neuron_images, thumbnails[0], shot.weights)
         self.output_view.set_image(self._output_image)
         if self.hovered is not None:
             self._hover(self.hovered)
@@ -422,10 +429,10 @@ class PlaygroundWindow(QMainWindow):
             self.output_view.set_preview(None)
         elif hit.kind == "feature":
             self.output_view.set_preview(self._feature_images[hit.name], f"Feature {FEATURE_LABELS[hit.name]}")
-        elif hit.kind == "neuron" and hit.layer < len(self._neuron_images):
+        elif hit.kind == "neuron" and self.frame is not None and hit.layer < len(self.frame.neurons):
             node = self.session.neuron_ids[hit.layer]
-            self.output_view.set_preview(self._neuron_images[hit.layer][hit.index],
-                                         f"Layer {hit.layer + 1}, neuron {hit.index + 1} ({node})")
+            image = heatmap_images(self.frame.neurons[hit.layer][hit.index], self.discretize)[0]
+            self.output_view.set_preview(image, f"Layer {hit.layer + 1}, neuron {hit.index + 1} ({node})")
         else:
             self.output_view.set_preview(None)
 
