@@ -43,9 +43,9 @@ from engine.training.tasks import TASK_CLASSES, Runtime, Task
 from engine.training.trainer import resolve_device
 
 __all__ = [
-    "ACTIVATIONS", "FEATURES", "LEARNING_RATES", "MAX_LAYERS", "MAX_NEURONS", "REGULARIZATION_RATES", "History",
-    "Mark", "PlaygroundError", "PlaygroundFrame",
-    "PlaygroundSession", "PlaygroundSettings", "playground_document", "read_document", "read_points_csv",
+    "ACTIVATIONS", "FEATURES", "LEARNING_RATES", "LIVE_SETTINGS", "MAX_LAYERS", "MAX_NEURONS", "REGULARIZATION_RATES",
+    "History", "Mark", "PlaygroundError", "PlaygroundFrame", "PlaygroundSession", "PlaygroundSettings",
+    "playground_document", "read_document", "read_points_csv",
 ]
 
 FEATURES = PlaygroundFeatures.names  # x1, x2, x1_squared, x2_squared, x1_times_x2, sin_x1, sin_x2
@@ -386,7 +386,7 @@ class History:
     marks: list[Mark] = field(default_factory=list)
 
 
-_LIVE = ("learning_rate", "regularization", "regularization_rate", "batch_size")
+LIVE_SETTINGS = ("learning_rate", "regularization", "regularization_rate", "batch_size")  # change while training
 _NETWORK = ("features", "layers", "activation", "problem")
 _DATA = ("dataset", "noise", "train_ratio", "seed")
 

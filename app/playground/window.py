@@ -40,6 +40,7 @@ from app.playground.runner import FrameRunner, Shot, capture
 from engine.document import Document, DocumentError
 from engine.playground import (
     FEATURES,
+    LIVE_SETTINGS,
     PlaygroundError,
     PlaygroundFrame,
     PlaygroundSession,
@@ -371,6 +372,8 @@ class PlaygroundWindow(QMainWindow):
 
     def change(self, **changes) -> str:
         """Apply settings as Playground does: a new network (paused) for most, live for rates and batch size."""
+        if not set(changes) <= set(LIVE_SETTINGS):
+            self.pause()  # as Playground: anything but the rates makes a new network, which waits for Play
         try:
             with self.runner.lock:
                 what = self.session.update(**changes)
@@ -378,7 +381,6 @@ class PlaygroundWindow(QMainWindow):
             self.statusBar().showMessage(str(exc), 6000)
             return "none"
         if what in ("network", "data"):
-            self.pause()  # as Playground: a new network waits for Play
             self._structure_changed()
         elif what == "live":
             self.data_panel.set_values(self.settings.dataset, self.settings.train_ratio, self.settings.noise,

@@ -317,3 +317,33 @@ def test_cells_are_square_and_inside(window):
     rect = view.node_rect(1, 0)
     assert rect.width() == rect.height() == round(view.node_size())
     assert view.rect().contains(view.node_rect(0, 6).toRect().bottomRight() - QPoint(1, 1))
+
+
+def test_changes_while_playing_land_between_epochs(window, qtbot):
+    window.play()
+    qtbot.waitUntil(lambda: window.frames_shown >= 3, timeout=20000)
+    assert window.change(learning_rate=0.3) == "live" and window.playing
+    window.add_point(0.5, 0.5, 1.0)
+    window._edit_weight(0, 0, 0, 1.25)
+    shown = window.frames_shown
+    qtbot.waitUntil(lambda: window.frames_shown >= shown + 2, timeout=20000)
+    window.pause()
+    session = window.session
+    assert session.optimizer.param_groups[0]["lr"] == 0.3 and session.train_count == 251
+    (mark,) = session.history.marks
+    assert mark.text == "lr 0.3" and 1 <= mark.epoch < session.epoch
+    assert session.history.epochs == list(range(session.epoch + 1))  # one point per epoch on the curve
+    assert window.frame.epoch == session.epoch and window.top.epoch_label.text() == f"{session.epoch:07,d}"
+    window.play()
+    assert window.change(layers=(3,)) == "network"
+    assert not window.playing and session.epoch == 0  # a new network waits for Play, as in Playground
+
+
+def test_a_failure_while_playing_is_reported_and_pauses(window, qtbot, monkeypatch):
+    def broken(epochs: int = 1) -> None:
+        raise RuntimeError("out of luck")
+
+    monkeypatch.setattr(window.session, "step", broken)
+    window.play()
+    qtbot.waitUntil(lambda: not window.playing and bool(window.dialogs["critical"]), timeout=20000)
+    assert window.dialogs["critical"] == [("Training stopped", "RuntimeError: out of luck")]
