@@ -261,6 +261,13 @@ class PlaygroundWindow(QMainWindow):
 
     def _structure_changed(self) -> None:
         """Controls, network view and points follow the settings; then a fresh frame."""
+        self._sync_controls()
+        self.network_view.set_network(self.settings, self.session.layer_weights())
+        self._points_changed()
+        self.refresh()
+
+    def _sync_controls(self) -> None:
+        """Every control shows the session's settings (also after changes made in code)."""
         s = self.settings
         top = self.top
         for combo, value in ((top.lr_combo, s.learning_rate), (top.activation_combo, s.activation),
@@ -273,9 +280,6 @@ class PlaygroundWindow(QMainWindow):
             combo.setCurrentIndex(index)
         self.data_panel.show_problem(s.problem)
         self.data_panel.set_values(s.dataset, s.train_ratio, s.noise, s.batch_size)
-        self.network_view.set_network(s, self.session.layer_weights())
-        self._points_changed()
-        self.refresh()
 
     def _points_changed(self) -> None:
         s = self.session
@@ -383,8 +387,7 @@ class PlaygroundWindow(QMainWindow):
         if what in ("network", "data"):
             self._structure_changed()
         elif what == "live":
-            self.data_panel.set_values(self.settings.dataset, self.settings.train_ratio, self.settings.noise,
-                                       self.settings.batch_size)
+            self._sync_controls()
             self.loss_curve.set_history(self.session.history)
         return what
 
