@@ -380,6 +380,8 @@ class Mark:
 
 @dataclass
 class History:
+    """The loss curve: both losses at each epoch a frame was taken, and the changes made on the way."""
+
     epochs: list[int] = field(default_factory=list)
     train_loss: list[float] = field(default_factory=list)
     test_loss: list[float] = field(default_factory=list)
@@ -422,6 +424,7 @@ class PlaygroundSession:
         self.xs, self.ys, grid = grid_points(EXTENT, self.resolution)
         self._grid = grid.to(self.device)
         self._resets = 0
+        self._analyzer = Analyzer()  # its cache makes + and - rebuild only the layers that changed
         self.epoch = 0
         self.history = History()
         self._custom = points
@@ -467,7 +470,7 @@ class PlaygroundSession:
         s = self.settings
         self.document = playground_document(s)
         graph = self.document.network()
-        analysis = Analyzer().analyze(graph)
+        analysis = self._analyzer.analyze(graph)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(s.seed * 1009 + self._resets)
             self.module = compile_network(graph, analysis=analysis, class_name="PlaygroundMLP").to(self.device)
