@@ -11,6 +11,7 @@ happens under `lock`, between two epochs.
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ import numpy as np
 from engine.playground import History, PlaygroundFrame, PlaygroundSession
 
 __all__ = ["FrameRunner", "Shot", "capture"]
+
+SWITCH_INTERVAL = 0.0005  # seconds a thread may hold the GIL while the other waits (Python's default: 0.005)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,10 @@ class FrameRunner:
             return
         self.error = None
         self._stop.clear()
+        # Tiny torch ops let go of the GIL for microseconds at a time; with Python's default 5 ms
+        # switch interval, each of the worker's ops can then wait that long for the GUI thread.
+        self._interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self._thread = threading.Thread(target=self._run, args=(session,), name="playground", daemon=True)
         self._thread.start()
 
@@ -66,6 +73,7 @@ class FrameRunner:
         self._stop.set()
         self._thread.join()
         self._thread = None
+        sys.setswitchinterval(self._interval)
         while not self._mailbox.empty():
             self._mailbox.get_nowait()
 
