@@ -25,7 +25,7 @@ __all__ = ["FEATURE_LABELS", "NetworkView"]
 
 FEATURE_LABELS = {"x1": "X₁", "x2": "X₂", "x1_squared": "X₁²", "x2_squared": "X₂²", "x1_times_x2": "X₁X₂",
                   "sin_x1": "sin(X₁)", "sin_x2": "sin(X₂)"}
-MAX_LINKS_DRAWN = 600  # per pair of layers; beyond it only the strongest are drawn (64 x 64 has 4,096)
+MAX_LINKS_DRAWN = 400  # per pair of layers; beyond it only the strongest are drawn (64 x 64 has 4,096)
 TEXT, MUTED, BORDER = QColor("#3c4043"), QColor("#80868b"), QColor("#c8ccd0")
 
 

@@ -307,7 +307,14 @@ def test_big_networks_draw(qtbot, dialogs):
     image = win.grab().toImage()
     assert image.width() > 0
     view = win.network_view
-    assert len(view._links) <= 2 * 64 + 7 * 600 + 64  # only the strongest of each 64 x 64 are drawn
+    # Of each 64 x 64 pair only the 400 strongest links are drawn; the small pairs are drawn whole.
+    assert len(view._links) == 2 * 64 + 7 * 400 + 64
+    w = np.abs(view.weights[3][0])
+    drawn = np.zeros_like(w, bool)
+    for layer, target, source in view._links:
+        if layer == 3:
+            drawn[target, source] = True
+    assert drawn.sum() == 400 and w[drawn].min() >= w[~drawn].max()
     assert view.node_rect(8, 63).bottom() <= view.height()
     win.close()
 
