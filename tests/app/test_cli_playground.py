@@ -51,3 +51,22 @@ def test_document_option_opens_playground_shaped_documents(tmp_path, capsys):
     assert outcome["dataset"] == "gauss" and outcome["layers"] == [3]
     assert main(["playground", "--document", "lenet5", "--epochs", "1"]) == 2
     assert "the Playground opens only" in capsys.readouterr().err
+
+
+def test_without_a_run_it_opens_the_window(monkeypatch, qapp):
+    from PySide6.QtWidgets import QApplication
+
+    import app  # noqa: F401 - guards None's reference count
+
+    shown = []
+
+    def exec_now(*args):
+        shown.extend(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "PlaygroundWindow")
+        for window in shown:
+            window.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", exec_now)
+    assert main(["playground", "--dataset", "gauss", "--layers", "3", "--device", "cpu"]) == 0
+    (window,) = [w for w in shown if w.settings.dataset == "gauss"]
+    assert window.settings.layers == (3,) and window.windowTitle() == "Netsmith Playground"
