@@ -13,7 +13,7 @@ from engine.document import DocumentError
 
 # Subcommands, in the order `netsmith --help` lists them; each is a module under
 # app/commands named like it (with a trailing _ where the name is a keyword: import_).
-COMMANDS = ("open", "check", "train", "templates", "export", "import")
+COMMANDS = ("open", "check", "train", "templates", "export", "import", "playground")
 
 
 def command_module(name: str) -> ModuleType:

@@ -1,0 +1,72 @@
+"""`netsmith playground` headless: a run's outcome as JSON, a screenshot, clear errors."""
+
+from __future__ import annotations
+
+import json
+
+from app.cli import main
+
+
+def test_headless_run_prints_the_outcome_as_json(capsys):
+    assert main(["playground", "--dataset", "xor", "--features", "x1,x2,x1x2", "--layers", "4", "--lr", "0.1",
+                 "--epochs", "5", "--json"]) == 0
+    outcome = json.loads(capsys.readouterr().out)
+    assert outcome["epochs"] == 5 and outcome["features"] == ["x1", "x2", "x1_times_x2"]
+    assert outcome["layers"] == [4] and outcome["learning_rate"] == 0.1
+    assert 0.0 < outcome["train_loss"] < 0.7 and outcome["test_accuracy"] > 0.8  # x1*x2 makes XOR easy
+
+
+def test_regression_reports_losses_only(capsys):
+    assert main(["playground", "--dataset", "plane", "--noise", "10", "--ratio", "30", "--epochs", "2"]) == 0
+    outcome = json.loads(capsys.readouterr().out)
+    assert outcome["problem"] == "regression" and "test_accuracy" not in outcome and outcome["test_loss"] > 0
+
+
+def test_screenshot(tmp_path, capsys):
+    from PySide6.QtGui import QImage
+
+    import app  # noqa: F401 - guards None's reference count
+
+    path = tmp_path / "shot.png"
+    assert main(["playground", "--epochs", "2", "--screenshot", str(path), "--size", "1400x800"]) == 0
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (1400, 800)
+    assert json.loads(capsys.readouterr().out)["screenshot"] == str(path)
+
+
+def test_bad_options_say_what_is_wrong(capsys):
+    assert main(["playground", "--features", "x1,x3", "--epochs", "1"]) == 2
+    assert "unknown feature 'x3'" in capsys.readouterr().err
+    assert main(["playground", "--layers", "8,8,8,8,8,8,8,8,8", "--epochs", "1"]) == 2
+    assert "at most 8 hidden layers" in capsys.readouterr().err
+
+
+def test_document_option_opens_playground_shaped_documents(tmp_path, capsys):
+    from engine.playground import PlaygroundSettings, playground_document
+
+    path = tmp_path / "net.json"
+    playground_document(PlaygroundSettings(dataset="gauss", layers=(3,))).save(path)
+    assert main(["playground", "--document", str(path), "--epochs", "1", "--json"]) == 0
+    outcome = json.loads(capsys.readouterr().out)
+    assert outcome["dataset"] == "gauss" and outcome["layers"] == [3]
+    assert main(["playground", "--document", "lenet5", "--epochs", "1"]) == 2
+    assert "the Playground opens only" in capsys.readouterr().err
+
+
+def test_without_a_run_it_opens_the_window(monkeypatch, qapp):
+    from PySide6.QtWidgets import QApplication
+
+    import app  # noqa: F401 - guards None's reference count
+
+    shown = []
+
+    def exec_now(*args):
+        shown.extend(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "PlaygroundWindow")
+        for window in shown:
+            window.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", exec_now)
+    assert main(["playground", "--dataset", "gauss", "--layers", "3", "--device", "cpu"]) == 0
+    (window,) = [w for w in shown if w.settings.dataset == "gauss"]
+    assert window.settings.layers == (3,) and window.windowTitle() == "Netsmith Playground"
