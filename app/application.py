@@ -68,6 +68,8 @@ def render_screenshot(window, path: str | Path, size: tuple[int, int], select: s
         window.scene.select_ids([select])
     app.processEvents()
     window.view.show_top()
+    if select and select in window.scene.nodes:
+        window.view.ensureVisible(window.scene.nodes[select], 40, 40)
     app.processEvents()
     if steps:
         train_steps(window, steps)

@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
             self._sized_docks = True
             if self.settings.window_state()[1] is None:  # first run: sensible panel sizes
                 self.resizeDocks([self.palette_dock, self.inspector_dock], [230, 330], Qt.Orientation.Horizontal)
-                self.resizeDocks([self.bottom_dock], [max(240, self.height() * 3 // 10)], Qt.Orientation.Vertical)
+                self.resizeDocks([self.bottom_dock], [max(240, self.height() * 7 // 20)], Qt.Orientation.Vertical)
                 width = self.width()
                 self.resizeDocks([self.bottom_dock, self.inside_dock], [width * 11 // 20, width * 9 // 20],
                                  Qt.Orientation.Horizontal)

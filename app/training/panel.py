@@ -258,9 +258,11 @@ class TrainingPanel(QScrollArea):
     def _trained_changed(self) -> None:
         trained = self.session.trained if self.session is not None else None
         self.save_button.setEnabled(trained is not None)
-        self.trained_label.setText(f"Trained weights of {trained.run} are attached to the document until the "
-                                   "network changes." if trained else "No trained weights yet.")
+        self.trained_label.setText(f"The weights of {trained.run} stay with the document until the network "
+                                   "changes: save them, or export the network with them." if trained else "")
         self.trained_label.setToolTip(trained.summary if trained else "")
+        self.trained_label.setVisible(trained is not None)
+        self.save_button.setVisible(trained is not None)
 
     # -- learning rate ----------------------------------------------------------------------------------
     def _set_lr(self) -> None:

@@ -13,7 +13,6 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -85,6 +84,7 @@ class CurvesView(QWidget):
         self.smooth_slider = QSlider(Qt.Orientation.Horizontal)
         self.smooth_slider.setRange(0, 99)
         self.smooth_slider.setValue(int(self.weight * 100))
+        self.smooth_slider.setMinimumWidth(80)
         self.smooth_slider.setMaximumWidth(140)
         self.smooth_slider.valueChanged.connect(self._smoothing_changed)
         self.smooth_label = QLabel()
@@ -105,9 +105,13 @@ class CurvesView(QWidget):
         bar.addWidget(QLabel("Metric"))
         bar.addWidget(self.metric_combo)
         bar.addStretch(1)
-        self.status = QLabel()
-        self.status.setProperty("role", "muted")
-        bar.addWidget(self.status)
+        # The legend as text: a legend item inside the plot hides the curves it names.
+        self.legend = QLabel()
+        self.legend.setProperty("role", "muted")
+        self.legend.setToolTip("Training loss per step (faint), smoothed (line) and per epoch (dots); "
+                               "validation per epoch")
+        bar.addWidget(self.legend)
+        self._update_legend(None)
 
         self.loss_plot = make_plot("loss", bottom="step")
         self.metric_plot = make_plot("metric")
@@ -115,18 +119,14 @@ class CurvesView(QWidget):
         self.lr_plot.getPlotItem().setLogMode(y=True)  # rates span decades
         self.fitters = {name: Fitter(plot, self._refit) for name, plot in
                         (("loss", self.loss_plot), ("metric", self.metric_plot), ("lr", self.lr_plot))}
-        self.legend = self.loss_plot.getPlotItem().addLegend(offset=(-6, 4), labelTextSize="7.5pt",
-                                                             verSpacing=-6, horSpacing=12)
-        self.legend.setColumnCount(4)
-        self.legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.c_step = self._curve(self.loss_plot, SERIES["train"], 0.3, "step")
-        self.c_smooth = self._curve(self.loss_plot, SERIES["smooth"], 1.0, "smoothed")
-        self.c_train_epoch = self._curve(self.loss_plot, SERIES["train"], 1.0, "epoch", symbol=True)
-        self.c_val = self._curve(self.loss_plot, SERIES["val"], 1.0, "validation", symbol=True)
+        self.c_step = self._curve(self.loss_plot, SERIES["train"], 0.3)
+        self.c_smooth = self._curve(self.loss_plot, SERIES["smooth"], 1.0)
+        self.c_train_epoch = self._curve(self.loss_plot, SERIES["train"], 1.0, symbol=True)
+        self.c_val = self._curve(self.loss_plot, SERIES["val"], 1.0, symbol=True)
         self.c_extras: dict[str, pg.PlotDataItem] = {}
-        self.m_train = self._curve(self.metric_plot, SERIES["train"], 1.0, None, symbol=True)
-        self.m_val = self._curve(self.metric_plot, SERIES["val"], 1.0, None, symbol=True)
-        self.c_lr = self._curve(self.lr_plot, SERIES["lr"], 1.0, None)
+        self.m_train = self._curve(self.metric_plot, SERIES["train"], 1.0, symbol=True)
+        self.m_val = self._curve(self.metric_plot, SERIES["val"], 1.0, symbol=True)
+        self.c_lr = self._curve(self.lr_plot, SERIES["lr"], 1.0)
         style_plot(self.loss_plot)
 
         side = QSplitter(Qt.Orientation.Vertical)
@@ -155,10 +155,9 @@ class CurvesView(QWidget):
         layout.addWidget(split, 1)
         self._smoothing_changed(self.smooth_slider.value())
 
-    def _curve(self, plot: pg.PlotWidget, color: str, alpha: float, name: str | None,
-               symbol: bool = False) -> pg.PlotDataItem:
+    def _curve(self, plot: pg.PlotWidget, color: str, alpha: float, symbol: bool = False) -> pg.PlotDataItem:
         kwargs = {"symbol": "o", "symbolSize": 5, "symbolPen": None, "symbolBrush": QColor(color)} if symbol else {}
-        item = plot.plot([], [], pen=pen(color, alpha), name=name, **kwargs)
+        item = plot.plot([], [], pen=pen(color, alpha), **kwargs)
         item.setDownsampling(auto=True, method="peak")
         item.setClipToView(True)
         item.setSkipFiniteCheck(True)  # NaN are filtered before setData
@@ -186,8 +185,10 @@ class CurvesView(QWidget):
         self.run_list.blockSignals(False)
         self._clear_marks()
         for item in self.c_extras.values():  # a GAN's losses belong to its own run
-            item.setData([], [])
+            self.loss_plot.removeItem(item)
             self._shown["loss"].pop(item, None)
+        self.c_extras = {}
+        self._update_legend(current)
         self._fill_metrics()
         for fitter in self.fitters.values():
             fitter.reset()
@@ -196,9 +197,18 @@ class CurvesView(QWidget):
         self.redraw()
 
     def _run_text(self, record: RunRecord) -> str:
-        outcome = {"running": "…", "finished": "", "stopped": " (stopped)", "failed": " (failed)"}[record.outcome]
+        outcome = {"running": " (running)", "finished": "", "stopped": " (stopped)",
+                   "failed": " (failed)"}[record.outcome]
         summary = record.summary()
         return f"{record.name}{outcome}\n{record.recipe}" + (f"\n{summary}" if summary else "")
+
+    def _update_legend(self, record: RunRecord | None) -> None:
+        parts = [f"<span style='color:{SERIES['train']}'>━ ●</span> training",
+                 f"<span style='color:{SERIES['val']}'>●</span> validation"]
+        for i, name in enumerate(record.extras if record is not None else ()):
+            parts.append(f"<span style='color:{RUN_COLORS[(i + 2) % len(RUN_COLORS)]}'>━</span> "
+                         f"{name.replace('_', ' ')}")
+        self.legend.setText(" &nbsp; ".join(parts))
 
     def refresh_run_labels(self) -> None:
         for i in range(self.run_list.count()):
@@ -285,7 +295,6 @@ class CurvesView(QWidget):
                          self.c_lr, *self.c_extras.values()):
                 item.setData([], [])
             self._drawn = {}
-            self.status.setText("")
             return
         x = np.asarray(record.steps, np.float64)
         metric = self.metric_combo.currentText()
@@ -310,11 +319,10 @@ class CurvesView(QWidget):
                 item = self.c_extras.get(name)
                 if item is None:
                     item = self.c_extras[name] = self._curve(self.loss_plot, RUN_COLORS[(i + 2) % len(RUN_COLORS)],
-                                                             1.0, name.replace("_", " "))
+                                                         1.0)
+                self._update_legend(record)
                 padded = values + [math.nan] * (len(x) - len(values))
                 put(item, x, self._series(record, name, padded), "loss", log)
-            self.status.setText(f"{record.name} · step {record.step:,} · loss {record.losses[-1]:.4g}"
-                                if record.steps else record.name)
         if changed["epochs"]:
             self._fill_metrics()
             metric = self.metric_combo.currentText()

@@ -57,9 +57,11 @@ def to_qimage(a: np.ndarray) -> QImage:
     return image.copy()  # the numpy buffer goes away with this frame
 
 
-def display_images(x: np.ndarray) -> np.ndarray:
+def display_images(x: np.ndarray, rescale: bool = True) -> np.ndarray:
     """A batch as (N, H, W) or (N, H, W, 3) for display: (N, C, H, W) tensors are moved to channels-last
-    (arrays already channels-last, as snapshots send them, stay), each image scaled to its own range."""
+    (arrays already channels-last, as snapshots send them, stay). With `rescale`, each image is scaled
+    to its own range (raw inputs); without, values are taken as they are, in [0, 1] (the engine's
+    pictures of samples and reconstructions, where a faint output should look faint)."""
     x = np.asarray(x, np.float32)
     if x.ndim == 4 and x.shape[1] in (1, 3) and x.shape[3] not in (1, 3):
         x = x.transpose(0, 2, 3, 1)
@@ -67,6 +69,8 @@ def display_images(x: np.ndarray) -> np.ndarray:
         x = x[..., 0]
     if x.ndim == 4 and x.shape[3] not in (1, 3):  # (N, H, W, C) with other channels: show the first
         x = x[..., 0]
+    if not rescale:
+        return np.clip(np.nan_to_num(x), 0, 1)
     low = np.nanmin(x.reshape(len(x), -1), 1) if x.size else np.zeros(len(x))
     high = np.nanmax(x.reshape(len(x), -1), 1) if x.size else np.ones(len(x))
     shape = (-1,) + (1,) * (x.ndim - 1)
@@ -159,14 +163,12 @@ class ImageView(QWidget):
         self.update()
 
     def target(self) -> QRectF:
-        """Where the image is drawn: centred, as large as fits with an integer zoom when it is small."""
+        """Where the image is drawn: centred, as large as fits (pixels stay square and sharp)."""
         if self.image is None:
             return QRectF()
         w, h = self.image.width(), self.image.height()
         area = self.rect().adjusted(4, 4, -4, -4)
         scale = min(area.width() / w, area.height() / h)
-        if scale >= 1:
-            scale = math.floor(scale)  # whole pixels stay crisp
         sw, sh = w * scale, h * scale
         return QRectF(area.x() + (area.width() - sw) / 2, area.y() + (area.height() - sh) / 2, sw, sh)
 

@@ -109,21 +109,21 @@ class TaskView(QWidget):
             self.epochs[snap.epoch] = np.asarray(data["samples"])
             self._update_slider()
         elif self.task in ("vae", "reconstruction") and "reconstructions" in data:
-            x, r = display_images(data["inputs"]), display_images(data["reconstructions"])
+            x, r = display_images(data["inputs"], False), display_images(data["reconstructions"], False)
             self.tiles.set_tiles(list(x) + list(r), columns=len(x))
             if "latent_sweep" in data:
-                grid, _ = tile(display_images(data["latent_sweep"]), columns=8, pad=0, scale="none")
+                grid, _ = tile(display_images(data["latent_sweep"], False), columns=8, pad=0, scale="none")
                 self.side.set_array(grid)
                 self.side_label.setText("latent sweep: z₁ left to right, z₂ bottom to top, −2.5 to 2.5")
             elif self.task == "vae":
                 self.side.set_message("A latent sweep needs a Reparameterize node")
         elif self.task == "super_resolution" and "outputs" in data:
             columns = [data["inputs"], data["bicubic"], data["outputs"], data["targets"]]
-            images = [display_images(c) for c in columns]
+            images = [display_images(c, False) for c in columns]
             rows = [images[c][i] for i in range(len(images[0])) for c in range(4)]
             self.tiles.set_tiles(rows, columns=4, titles=("input", "bicubic", "model", "original"))
         elif self.task == "segmentation" and "predicted_masks" in data:
-            images = display_images(data["images"])
+            images = display_images(data["images"], False)
             masks, predicted = np.asarray(data["masks"]), np.asarray(data["predicted_masks"])
             rows = []
             for i in range(len(images)):
@@ -152,11 +152,11 @@ class TaskView(QWidget):
         if not epochs:
             return
         epoch = epochs[min(index, len(epochs) - 1)]
-        samples = display_images(self.epochs[epoch])
+        samples = display_images(self.epochs[epoch], False)
         self.tiles.set_tiles(list(samples), columns=4)
         name = "untrained" if epoch < 0 else f"epoch {epoch + 1}"
         self.epoch_label.setText(f"{name} ({index + 1} of {len(epochs)})")
-        first = display_images(self.epochs[epochs[0]])
+        first = display_images(self.epochs[epochs[0]], False)
         grid, _ = tile(first, columns=4, pad=1, scale="none")
         self.side.set_array(grid)
         self.side_label.setText("the first grid, for comparison")
