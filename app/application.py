@@ -47,7 +47,7 @@ def train_steps(window, steps: int, timeout: float = 600.0) -> None:
             if not requested:
                 controller.trainer.request_snapshot()  # the views show the weights of step `steps`
                 requested = True
-            elif controller.last_snapshot_step == record.step:
+            elif controller.last_snapshot_step == record.step and controller.shown_all:
                 break
         time.sleep(0.01)
     for _ in range(5):  # the last drain's repaints
@@ -73,6 +73,10 @@ def render_screenshot(window, path: str | Path, size: tuple[int, int], select: s
     app.processEvents()
     if steps:
         train_steps(window, steps)
+    else:  # the views show the untrained network's activations once they are computed
+        window.controller.probes.wait_idle(60)
+        for _ in range(3):
+            app.processEvents()
     image = window.grab()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     if not image.save(str(path), "PNG"):

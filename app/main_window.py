@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         self.inside = InsideView()
         self.inside_dock = self._dock("Inside the network", "inside", self.inside,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.inside_dock.visibilityChanged.connect(lambda shown: shown and self._watch_selection())
         self.splitDockWidget(self.bottom_dock, self.inside_dock, Qt.Orientation.Horizontal)
         self.palette_dock.setMinimumWidth(210)
         self.inspector_dock.setMinimumWidth(300)
@@ -388,6 +389,7 @@ class MainWindow(QMainWindow):
             self.controller.set_session(session)
             self.training_panel.set_session(session)
         session.training_changed.connect(self._recipe_changed)
+        session.training_changed.connect(self._refresh_document_inspector)
         session.trained_changed.connect(self._trained_changed)
         session.read_only_changed.connect(lambda _on: self._update_actions())
         self._recipe_changed()
@@ -422,6 +424,8 @@ class MainWindow(QMainWindow):
         self.act_stop.setEnabled(active)
         self.act_find_lr.setEnabled(state == "idle" and not c.finding_lr)
         self._update_train_label()
+        if state in ("paused", "idle") and c.current is not None:
+            self.curves.redraw(full=True)  # the throttled series (the rate's line) catch up
         if state == "idle":
             self._watch_selection()
 
@@ -452,7 +456,7 @@ class MainWindow(QMainWindow):
         self._update_train_label()
 
     def _run_ended(self, record: RunRecord) -> None:
-        self.curves.redraw()
+        self.curves.redraw(full=True)
         self.curves.refresh_run_labels()
         self._update_train_label()
         if isinstance(record.final, Failed):
@@ -462,15 +466,21 @@ class MainWindow(QMainWindow):
         else:
             self.show_message(f"{record.name} {record.outcome}: {record.summary()}")
 
+    def _refresh_document_inspector(self) -> None:
+        """The inspector shows the recipe when nothing is selected."""
+        if self.inspector is not None and self.scene is not None and not self.scene.selected_ids():
+            self.inspector.show_selection(self.key, [])
+
     def _recipe_changed(self) -> None:
         recipe = self.session.doc.training
         task = recipe.get("task", "") if recipe else ""
         self._update_inside_tabs(task)
-        self.controller.probe()
+        if self.inside_dock.isVisible():
+            self.controller.probe()
 
     def _trained_changed(self) -> None:
         self.act_save_weights.setEnabled(self.session.trained is not None)
-        if self.session.trained is None and not self.controller.busy:
+        if self.session.trained is None and not self.controller.busy and self.inside_dock.isVisible():
             self.controller.probe()
 
     def _update_inside_tabs(self, task: str | None = None) -> None:
@@ -499,8 +509,18 @@ class MainWindow(QMainWindow):
         self.inside.activations.set_node(node_id, op)
         self.inside.filters.set_node(node_id, flat_ops.get(node_id) in ("Conv2d", "ConvTranspose2d"),
                                      convs[0] if convs else None)
+        recipe = self.session.doc.training
+        first = next(iter(self.session.doc.networks), "model")
+        if recipe and recipe.get("task") == "gan":
+            first = "generator"
+        if node_id is not None and self.session.analysed_network() != first:
+            self.inside.activations.set_failed(f"Activations are shown for nodes of the {first} network, whose "
+                                               "input the run can supply.")
+            node_id = None
         watched = (node_id,) if node_id is not None and node_id in flat_ops else ()
-        self.controller.watch(watched, self.inside.activations.sample_spin.value())
+        # Idle introspection only when someone can see it (it loads the data and builds the network).
+        self.controller.watch(watched, self.inside.activations.sample_spin.value(),
+                              probe=self.inside_dock.isVisible())
 
     def save_trained_weights(self) -> bool:
         """Write the last run's weights as safetensors (one file per network)."""

@@ -102,6 +102,11 @@ class TrainingController(QObject):
     def busy(self) -> bool:
         return self.state != "idle"
 
+    @property
+    def shown_all(self) -> bool:
+        """The panels show every step that arrived (progress is throttled to PROGRESS_SECONDS)."""
+        return not self._unshown
+
     def why_not_train(self) -> str | None:
         """Why Train would be refused now, or None."""
         if self.state != "idle":
@@ -176,29 +181,28 @@ class TrainingController(QObject):
 
     def drain(self) -> None:
         """Take what the run sent since the last tick and hand it on (GUI thread)."""
-        if self.mailbox is None:
+        record = self.current
+        if self.mailbox is None or record is None:
             return
         got = self.mailbox.take()
-        record = self.current
-        if not got or record is None:
-            return
-        self.drains += 1
-        if got.started is not None:
-            record.started = got.started
-            if self.state == "starting":
-                self._set_state("running")
+        now = time.monotonic()
         if self.state == "running" and self.trainer is not None and self.trainer.paused:
             self._set_state("paused")  # it paused itself (pause_after)
-        if got.batches:
-            record.add_batches(got.batches)
-        if got.epochs:
-            record.add_epochs(got.epochs)
+        if got:
+            self.drains += 1
+            if got.started is not None:
+                record.started = got.started
+                if self.state == "starting":
+                    self._set_state("running")
+            if got.batches:
+                record.add_batches(got.batches)
+            if got.epochs:
+                record.add_epochs(got.epochs)
+            self._unshown = self._unshown or got.started is not None or bool(got.batches or got.epochs)
         if self._clock is not None:  # running: bring the active time up to now for the ETA
-            now = time.monotonic()
             record.active_seconds += now - self._clock
             self._clock = now
-        now = time.monotonic()
-        self._unshown = self._unshown or got.started is not None or bool(got.batches or got.epochs)
+        # Progress is shown at most every PROGRESS_SECONDS; what arrived meanwhile shows at a later tick.
         if self._unshown and (got.started is not None or got.epochs or got.final is not None
                               or now - self._shown_at >= PROGRESS_SECONDS):
             self._unshown, self._shown_at = False, now
@@ -248,14 +252,14 @@ class TrainingController(QObject):
             runner.close()
 
     # -- looking inside ----------------------------------------------------------------------------
-    def watch(self, node_ids: tuple[str, ...], sample: int = 0) -> None:
+    def watch(self, node_ids: tuple[str, ...], sample: int = 0, probe: bool = True) -> None:
         """Show these nodes' activations (for validation sample `sample`): from the run while one is in
-        progress, else computed now from the current weights on a background thread."""
+        progress, else (with `probe`) computed now from the current weights on a background thread."""
         self.watched, self.sample = tuple(node_ids), max(0, sample)
         if self.trainer is not None and self.state != "idle":
             self.trainer.watch(self.watched, self.sample)
             self.trainer.request_snapshot()
-        else:
+        elif probe:
             self.probe()
 
     def inspection_trainer(self) -> Trainer | None:
@@ -266,8 +270,10 @@ class TrainingController(QObject):
         doc = self.session.doc
         if not doc.training or check(doc.training):
             return None
+        # What the pictures depend on: the networks, and the recipe's data and seed (not its optimizer).
+        data = {k: doc.training.get(k) for k in ("task", "dataset", "validation_split", "seed")}
         state = (tuple(g.version for g in doc.networks.values()), tuple(b.body.version for b in doc.blocks.values()),
-                 repr(sorted(doc.training.items())), tuple(doc.networks), tuple(doc.blocks))
+                 repr(data), tuple(doc.networks), tuple(doc.blocks))
         if self._probe is None or self._probe[0] != state:
             self._probe = (state, Trainer(Document.from_dict(doc.to_dict()), snapshot_every=None))
         return self._probe[1]

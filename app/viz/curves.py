@@ -284,8 +284,10 @@ class CurvesView(QWidget):
         elif not self._pending.isActive():
             self._pending.start(int(wait * 1000) + 1)
 
-    def redraw(self) -> None:
-        """Put the current run's data into its curves; only series that changed are touched."""
+    def redraw(self, full: bool = False) -> None:
+        """Put the current run's data into its curves; only series that changed are touched (`full`: all)."""
+        if full:
+            self._drawn = {}
         self._pending.stop()
         self._last_redraw = time.monotonic()
         record = self.current

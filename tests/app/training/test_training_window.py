@@ -255,3 +255,33 @@ def test_netsmith_open_trains_steps_and_saves_the_window(qapp, tmp_path):
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1000, 700)
     assert main(["open", str(tmp_path / "tiny.json"), "--train-steps", "12"]) == 2
+
+
+def test_export_gets_the_trained_weights(make_window, qtbot, monkeypatch, tmp_path):
+    import types
+
+    from safetensors.torch import load_file
+
+    from app import export_actions
+
+    seen = {}
+
+    def export_weights(doc, path, network, weights=None):  # an exporter that takes a weights file
+        seen["network"], seen["tensors"] = network, load_file(str(weights))
+        path.write_text("ok")
+
+    fake = types.SimpleNamespace(export_weights=export_weights)
+    real_import = export_actions.importlib.import_module
+    monkeypatch.setattr(export_actions.importlib, "import_module",
+                        lambda name: fake if name == "engine.export.weights" else real_import(name))
+    win = make_window(tiny_cnn({**DIGITS, "epochs": 1}))
+    assert win.train()
+    wait_idle(qtbot, win)
+    from PySide6.QtWidgets import QFileDialog
+
+    out = tmp_path / "tiny.safetensors"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    assert win.export(export_actions.format_by_key("weights"))
+    assert seen["network"] == "model" and out.read_text() == "ok"
+    for key, value in win.session.trained.models["model"].state_dict().items():
+        assert torch.equal(seen["tensors"][key], value)
