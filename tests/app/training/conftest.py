@@ -1,13 +1,9 @@
-"""Tiny documents and a window to train them in; every test ends with its threads joined."""
+"""A window to train tiny documents in; every test ends with its threads joined."""
 
 from __future__ import annotations
 
 import pytest
 import torch
-from helpers import sequential_document
-
-DIGITS = {"task": "classification", "dataset": {"name": "digits"}, "batch_size": 32, "epochs": 2,
-          "optimizer": {"name": "adam", "lr": 0.003}, "seed": 0}
 
 
 @pytest.fixture(autouse=True, scope="package")
@@ -17,19 +13,6 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
-
-
-def tiny_cnn(training: dict | None = None):
-    """8x8 digits through one small convolution: a couple of seconds per epoch at most."""
-    return sequential_document(
-        {"shape": [1, 8, 8]}, ("Conv2d", {"out_channels": 8, "kernel_size": 3, "padding": 1}), "ReLU",
-        ("MaxPool2d", {}), "Flatten", ("Linear", {"out_features": 32}), "ReLU", ("Linear", {"out_features": 10}),
-        training=dict(DIGITS if training is None else training))
-
-
-def tiny_mlp(training: dict):
-    return sequential_document({"kind": "vector", "shape": [2]}, ("Linear", {"out_features": 16}), "Tanh",
-                               ("Linear", {"out_features": 1}), training=training)
 
 
 @pytest.fixture
@@ -59,7 +42,3 @@ def make_window(qtbot, dialogs):
         assert controller.worker is None  # the run's thread was joined
         for runner in (controller.probes, controller.maximizer, controller.lr_finder):
             assert runner._thread.isFinished()
-
-
-def wait_idle(qtbot, window, timeout: int = 60000) -> None:
-    qtbot.waitUntil(lambda: window.controller.state == "idle", timeout=timeout)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from conftest import DIGITS, tiny_cnn, tiny_mlp, wait_idle
+from training_docs import DIGITS, tiny_cnn, tiny_mlp, wait_idle
 
 from app.editor import edits
 from engine.inspect import activation_maps, filter_grid
