@@ -28,7 +28,7 @@ from engine.training import Failed, Finished, Snapshot, Stopped, Trainer, lr_ran
 __all__ = ["DRAIN_MS", "STATES", "TrainingController"]
 
 DRAIN_MS = 33  # the mailbox is drained at most ~30 times a second
-PROGRESS_SECONDS = 0.1  # bars, labels and curves follow at most 10 times a second (a frame costs ~10 ms)
+PROGRESS_SECONDS = 0.2  # bars, labels and curves follow at most 5 times a second (a frame costs ~10 ms)
 SNAPSHOT_SECONDS = 2.0  # how often a run sends pictures of itself (its own thread pays for them)
 STATES = ("idle", "starting", "running", "paused", "stopping")
 READ_ONLY = "Training is running: the network and the recipe are read-only until it stops (Stop: Shift+F5)"

@@ -55,6 +55,8 @@ class ActivationsView(QWidget):
         super().__init__(parent)
         self.node_id: str | None = None
         self.maps: np.ndarray | None = None  # the activations shown, as the engine gave them
+        self._sample: np.ndarray | None = None
+        self._dirty = False
         self.header = QLabel()
         self.header.setProperty("role", "muted")
         self.sample_spin = QSpinBox()
@@ -121,7 +123,21 @@ class ActivationsView(QWidget):
         if maps is None:
             return
         self.maps = np.asarray(maps)
-        sample = data.get("watched_input")
+        self._sample = data.get("watched_input")
+        self._dirty = True
+        if self.isVisible():  # hidden (another tab): drawn when shown
+            self._render()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._dirty:
+            self._render()
+
+    def _render(self) -> None:
+        self._dirty = False
+        if self.maps is None:
+            return
+        sample = self._sample
         if sample is not None:
             sample = np.asarray(sample)
             if sample.ndim == 3:

@@ -28,7 +28,7 @@ from app.viz.plots import RUN_COLORS, SERIES, Fitter, log10, make_plot, pen, sty
 
 __all__ = ["CurvesView", "smooth"]
 
-REDRAW_SECONDS = 0.1  # the curves move at most 10 times a second (the progress bars with every drain)
+REDRAW_SECONDS = 0.2  # the curves move at most 5 times a second
 _PREFERRED = ("accuracy", "psnr", "miou", "elbo", "perplexity", "top5", "kl", "recon")
 
 
@@ -158,8 +158,7 @@ class CurvesView(QWidget):
     def _curve(self, plot: pg.PlotWidget, color: str, alpha: float, symbol: bool = False) -> pg.PlotDataItem:
         kwargs = {"symbol": "o", "symbolSize": 5, "symbolPen": None, "symbolBrush": QColor(color)} if symbol else {}
         item = plot.plot([], [], pen=pen(color, alpha), **kwargs)
-        item.setDownsampling(auto=True, method="peak")
-        item.setClipToView(True)
+        item.setDownsampling(auto=True, method="peak")  # long runs: no more points than pixels
         item.setSkipFiniteCheck(True)  # NaN are filtered before setData
         return item
 

@@ -137,7 +137,7 @@ class ImageView(QWidget):
 
     def __init__(self, parent: QWidget | None = None, minimum: QSize | None = None) -> None:
         super().__init__(parent)
-        self.image: QImage | None = None
+        self._image: QImage | None = None
         self.array: np.ndarray | None = None  # what is shown, in [0, 1] (tests compare it)
         self.layout_: GridLayout | None = None
         self.selected: int | None = None
@@ -146,8 +146,9 @@ class ImageView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_array(self, array: np.ndarray | None, layout: GridLayout | None = None) -> None:
+        """Show `array` (values in [0, 1]); it becomes a QImage when next painted (never, while hidden)."""
         self.array = None if array is None else np.asarray(array)
-        self.image = None if array is None else to_qimage(array)
+        self._image = None
         self.layout_ = layout
         if array is not None:
             self.message = ""
@@ -155,8 +156,14 @@ class ImageView(QWidget):
 
     def set_message(self, text: str) -> None:
         self.message = text
-        self.image, self.array, self.layout_ = None, None, None
+        self._image, self.array, self.layout_ = None, None, None
         self.update()
+
+    @property
+    def image(self) -> QImage | None:
+        if self._image is None and self.array is not None:
+            self._image = to_qimage(self.array)
+        return self._image
 
     def set_selected(self, index: int | None) -> None:
         self.selected = index
@@ -209,7 +216,8 @@ class TileGrid(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.images: list[QImage] = []
+        self.arrays: list[np.ndarray] = []
+        self._images: list[QImage] | None = None
         self.captions: list[str] = []
         self.colors: list[str | None] = []
         self.columns = 1
@@ -220,7 +228,8 @@ class TileGrid(QWidget):
 
     def set_tiles(self, images: Sequence[np.ndarray], captions: Sequence[str] = (),
                   colors: Sequence[str | None] = (), columns: int | None = None, titles: Sequence[str] = ()) -> None:
-        self.images = [to_qimage(a) for a in images]
+        self.arrays = [np.asarray(a) for a in images]
+        self._images: list[QImage] | None = None
         self.captions = list(captions) + [""] * (len(images) - len(captions))
         self.colors = list(colors) + [None] * (len(images) - len(colors))
         self.columns = columns or max(1, math.ceil(math.sqrt(len(images))))
@@ -229,8 +238,15 @@ class TileGrid(QWidget):
         self.update()
 
     def set_message(self, text: str) -> None:
-        self.images, self.captions, self.colors, self.message = [], [], [], text
+        self.arrays, self._images, self.captions, self.colors, self.message = [], None, [], [], text
         self.update()
+
+    @property
+    def images(self) -> list[QImage]:
+        """The tiles as QImages, made when first painted."""
+        if self._images is None:
+            self._images = [to_qimage(a) for a in self.arrays]
+        return self._images
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)

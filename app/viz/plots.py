@@ -3,6 +3,7 @@ wider pens are many times slower to draw)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from app.theme import Theme, current_theme
 
-__all__ = ["RUN_COLORS", "SERIES", "Fitter", "log10", "make_plot", "pen", "style_plot"]
+__all__ = ["RUN_COLORS", "SERIES", "Fitter", "log10", "make_plot", "nice_range", "pen", "style_plot"]
 
 pg.setConfigOptions(antialias=False, useOpenGL=False)
 
@@ -114,14 +115,31 @@ class Fitter:
             return
         low = min(float(v.min()) for v in values)
         high = max(float(v.max()) for v in values)
-        span = max(high - low, abs(high) * 0.2, 1e-9)
         if self.y is not None:
             c_low, c_high = self.y
-            if c_low <= low and high <= c_high and (high - low) >= (c_high - c_low) / 3:
+            if c_low <= low and high <= c_high and (high - low) >= (c_high - c_low) / 4:
                 return
-        pad = 0.12 * span
-        self.y = (low - pad, high + pad)
+        self.y = nice_range(low, high)
         self.box.setYRange(*self.y, padding=0)
+
+
+def nice_range(low: float, high: float) -> tuple[float, float]:
+    """A range around [low, high] with ends on round numbers (a step of 1, 2 or 5 x 10^k, about a
+    fifth of the span), from 0 when the data are positive and reach down near it; so the range,
+    and with it the axis, changes seldom while a curve grows."""
+    span = max(high - low, abs(high) * 0.1, abs(low) * 0.1, 1e-6)
+    if 0 <= low < 0.5 * high:
+        low = 0.0
+    else:
+        low -= 0.02 * span  # a curve is not drawn on the frame
+    high += 0.02 * span
+    raw = span / 5
+    step = 10.0 ** math.floor(math.log10(raw))
+    step *= next(m for m in (1, 2, 5, 10) if m * step >= raw * (1 - 1e-9))
+    start, end = math.floor(low / step + 1e-9) * step, math.ceil(high / step - 1e-9) * step
+    if end - start < step:  # a flat line: a step either side
+        start, end = start - step, end + step
+    return float(f"{start:.12g}"), float(f"{end:.12g}")
 
 
 def log10(values: np.ndarray) -> np.ndarray:
