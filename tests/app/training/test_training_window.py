@@ -285,3 +285,18 @@ def test_export_gets_the_trained_weights(make_window, qtbot, monkeypatch, tmp_pa
     assert seen["network"] == "model" and out.read_text() == "ok"
     for key, value in win.session.trained.models["model"].state_dict().items():
         assert torch.equal(seen["tensors"][key], value)
+
+
+def test_a_document_without_a_recipe_is_offered_one_that_fits_its_input(make_window):
+    from app.main_window import new_document
+
+    win = make_window(new_document())  # Input (1, 28, 28) -> Output
+    assert not win.train()
+    assert win.controller.why_not_train().startswith("This document has no training recipe")
+    editor = win.training_panel.recipe
+    assert not editor.fields
+    editor.add_recipe()
+    assert win.session.doc.training["dataset"] == {"name": "digits", "size": 28, "channels": 1}
+    assert "dataset.size" in editor.fields and editor.fields["dataset.size"].editor.value() == 28
+    win.session.undo()
+    assert win.session.doc.training == {} and not editor.fields
