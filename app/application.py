@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
@@ -11,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from engine.document import Document
 
-__all__ = ["create_application", "render_screenshot", "run_window"]
+__all__ = ["create_application", "render_screenshot", "run_window", "train_steps"]
 
 
 def create_application(offscreen: bool = False) -> QApplication:
@@ -30,8 +31,34 @@ def create_application(offscreen: bool = False) -> QApplication:
     return app
 
 
-def render_screenshot(window, path: str | Path, size: tuple[int, int], select: str | None = None) -> None:
-    """Lay the window out at `size`, let the analysis finish, and save it as a PNG."""
+def train_steps(window, steps: int, timeout: float = 600.0) -> None:
+    """Train `steps` steps in the window (the run pauses itself there), and wait until the curves
+    and views show that step. Returns early if the run ends first (finished or failed)."""
+    app = QApplication.instance()
+    controller = window.controller
+    if not window.train(pause_after=steps):
+        return
+    deadline = time.monotonic() + timeout
+    requested = False
+    while time.monotonic() < deadline and controller.busy:
+        app.processEvents()
+        record = controller.current
+        if controller.state == "paused" and record.step >= steps:
+            if not requested:
+                controller.trainer.request_snapshot()  # the views show the weights of step `steps`
+                requested = True
+            elif controller.last_snapshot_step == record.step and controller.shown_all:
+                break
+        time.sleep(0.01)
+    for _ in range(5):  # the last drain's repaints
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def render_screenshot(window, path: str | Path, size: tuple[int, int], select: str | None = None,
+                      steps: int | None = None) -> None:
+    """Lay the window out at `size`, let the analysis finish, optionally train `steps` steps, and
+    save the window as a PNG."""
     app = QApplication.instance()
     window.resize(*size)
     window.show()
@@ -41,7 +68,15 @@ def render_screenshot(window, path: str | Path, size: tuple[int, int], select: s
         window.scene.select_ids([select])
     app.processEvents()
     window.view.show_top()
+    if select and select in window.scene.nodes:
+        window.view.ensureVisible(window.scene.nodes[select], 40, 40)
     app.processEvents()
+    if steps:
+        train_steps(window, steps)
+    else:  # the views show the untrained network's activations once they are computed
+        window.controller.probes.wait_idle(60)
+        for _ in range(3):
+            app.processEvents()
     image = window.grab()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     if not image.save(str(path), "PNG"):
@@ -49,8 +84,9 @@ def render_screenshot(window, path: str | Path, size: tuple[int, int], select: s
 
 
 def run_window(doc: Document, screenshot: str | None = None, size: tuple[int, int] = (1440, 900),
-               theme: str | None = None, select: str | None = None) -> int:
-    """Open the main window on `doc`; with `screenshot`, render it offscreen and exit."""
+               theme: str | None = None, select: str | None = None, steps: int | None = None) -> int:
+    """Open the main window on `doc`; with `screenshot`, render it offscreen (after training `steps`
+    steps, if given) and exit."""
     app = create_application(offscreen=screenshot is not None)
     from app.main_window import MainWindow
     from app.settings import Settings
@@ -60,7 +96,7 @@ def run_window(doc: Document, screenshot: str | None = None, size: tuple[int, in
         apply_theme(app, THEMES[theme])
     window = MainWindow(doc, Settings(), check_recovery=screenshot is None)
     if screenshot is not None:
-        render_screenshot(window, screenshot, size, select)
+        render_screenshot(window, screenshot, size, select, steps)
         window.session.undo_stack.setClean()  # nothing to ask about on the way out
         window.close()
         return 0

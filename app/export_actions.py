@@ -9,9 +9,12 @@ build" instead of failing. Each exporter is called as
 from __future__ import annotations
 
 import importlib
+import inspect
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from engine.document import Document
 
@@ -67,8 +70,23 @@ def exporter(fmt: ExportFormat) -> Callable:
     return _function(fmt.module, fmt.function, f"Export as {fmt.description}")
 
 
-def export(fmt: ExportFormat, doc: Document, path: str | Path, network: str) -> None:
-    exporter(fmt)(doc, Path(path), network=network)
+def export(fmt: ExportFormat, doc: Document, path: str | Path, network: str, module: Any = None) -> None:
+    """Export `network` of `doc` to `path`. With `module` (the trained network attached to the
+    session), the exporter gets its weights: as `module=` when it takes one, else as a
+    safetensors file `weights=`; an exporter that takes neither exports the graph alone."""
+    function = exporter(fmt)
+    takes = inspect.signature(function).parameters
+    if module is None or not ({"module", "weights"} & set(takes)):
+        function(doc, Path(path), network=network)
+        return
+    if "module" in takes:
+        function(doc, Path(path), network=network, module=module)
+        return
+    from engine.training.checkpoint import save_weights
+
+    with tempfile.TemporaryDirectory(prefix="netsmith-weights-") as folder:
+        weights = save_weights(module, Path(folder) / f"{network}.safetensors")
+        function(doc, Path(path), network=network, weights=weights)
 
 
 def weights_importer() -> Callable:

@@ -1,8 +1,12 @@
-"""The main window: palette, canvas, inspector, summary and problems, menus, files and safety.
+"""The main window: palette, canvas, inspector, summary and problems, training, menus, files and safety.
 
 One window edits one document through an `EditSession`. Opening another file
 replaces it (after asking about unsaved changes); File > New Window opens a second
 window, and copy/paste works between them through the system clipboard.
+
+Training (Train menu, F5) runs on a worker thread under a `TrainingController`: the
+Training panel on the right, the curves as a tab at the bottom, and the views that
+look inside the network (activations, filters, samples...) beside them.
 """
 
 from __future__ import annotations
@@ -44,11 +48,17 @@ from app.editor.summary_panel import SummaryPanel
 from app.editor.view import GraphView
 from app.settings import Settings
 from app.theme import THEMES, apply_theme, current_theme
+from app.training.controller import TrainingController
+from app.training.panel import TrainingPanel
+from app.training.runs import RunRecord
+from app.viz.curves import CurvesView
+from app.viz.inside import InsideView
 from engine import __version__
 from engine.analysis import describe_count
 from engine.document import Document, DocumentError
 from engine.graph import Graph
 from engine.templates import load_template
+from engine.training import Failed
 
 __all__ = ["MainWindow", "new_document"]
 
@@ -74,6 +84,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Netsmith")
         self.setMinimumSize(QSize(900, 600))
         self.session: EditSession | None = None
+        self.controller: TrainingController | None = None
+        self.training_panel: TrainingPanel | None = None
         self.scene: GraphScene | None = None
         self._analyse_when_shown = False
         self._sized_docks = False
@@ -144,6 +156,18 @@ class MainWindow(QMainWindow):
         self.bottom_tabs.setDocumentMode(True)
         self.bottom_dock = self._dock("Summary", "summary", self.bottom_tabs, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.bottom_dock.setTitleBarWidget(QWidget())  # the tabs are its title
+        self.training_holder = QWidget()
+        QVBoxLayout(self.training_holder).setContentsMargins(0, 0, 0, 0)
+        self.training_dock = self._dock("Training", "training", self.training_holder,
+                                        Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.inspector_dock, self.training_dock)
+        self.inspector_dock.raise_()
+        self.curves = CurvesView()
+        self.inside = InsideView()
+        self.inside_dock = self._dock("Inside the network", "inside", self.inside,
+                                      Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.inside_dock.visibilityChanged.connect(lambda shown: shown and self._watch_selection())
+        self.splitDockWidget(self.bottom_dock, self.inside_dock, Qt.Orientation.Horizontal)
         self.palette_dock.setMinimumWidth(210)
         self.inspector_dock.setMinimumWidth(300)
         self.resizeDocks([self.palette_dock, self.inspector_dock], [230, 320], Qt.Orientation.Horizontal)
@@ -156,6 +180,8 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         self.stats_label = QLabel()
         self.zoom_label = QLabel("100%")
+        self.train_label = QLabel()
+        status.addPermanentWidget(self.train_label)
         status.addPermanentWidget(self.stats_label)
         status.addPermanentWidget(self.zoom_label)
 
@@ -182,8 +208,8 @@ class MainWindow(QMainWindow):
         self.act_save = a("&Save", self.save, K.Save)
         self.act_save_as = a("Save &As…", self.save_as, K.SaveAs)
         self.act_quit = a("&Quit", self.close, K.Quit)
-        self.act_undo = a("&Undo", lambda: self.session.undo_stack.undo(), K.Undo)
-        self.act_redo = a("&Redo", lambda: self.session.undo_stack.redo(), [K.Redo, "Ctrl+Y"])
+        self.act_undo = a("&Undo", lambda: self.session.undo(), K.Undo)
+        self.act_redo = a("&Redo", lambda: self.session.redo(), [K.Redo, "Ctrl+Y"])
         self.act_cut = a("Cu&t", self.cut, K.Cut)
         self.act_copy = a("&Copy", self.copy, K.Copy)
         self.act_paste = a("&Paste", self.paste, K.Paste)
@@ -220,6 +246,11 @@ class MainWindow(QMainWindow):
         }
         self.act_import_weights = a("Import Weights…", self.import_weights)
         self.act_autosave = a("Autosave Interval…", self.choose_autosave_interval)
+        self.act_train = a("&Train", self.train, "F5", "Train the network with its recipe")
+        self.act_pause = a("&Pause / Resume", self.pause_or_resume, "F6")
+        self.act_stop = a("&Stop", lambda: self.controller.stop(), "Shift+F5")
+        self.act_find_lr = a("Find &Learning Rate", lambda: self._find_lr())
+        self.act_save_weights = a("Save Trained &Weights…", self.save_trained_weights)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -236,6 +267,7 @@ class MainWindow(QMainWindow):
         for action in self.export_actions.values():
             export_menu.addAction(action)
         file_menu.addAction(self.act_import_weights)
+        file_menu.addAction(self.act_save_weights)
         file_menu.addSeparator()
         file_menu.addAction(self.act_autosave)
         file_menu.addAction(self.act_quit)
@@ -254,8 +286,12 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         view_menu.addSeparator()
         panels = view_menu.addMenu("&Panels")
-        for dock in (self.palette_dock, self.inspector_dock, self.bottom_dock):
+        for dock in (self.palette_dock, self.inspector_dock, self.training_dock, self.bottom_dock, self.inside_dock):
             panels.addAction(dock.toggleViewAction())
+
+        train_menu = bar.addMenu("&Train")
+        for action in (self.act_train, self.act_pause, self.act_stop, None, self.act_find_lr, self.act_save_weights):
+            train_menu.addSeparator() if action is None else train_menu.addAction(action)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_docs)
@@ -269,7 +305,8 @@ class MainWindow(QMainWindow):
         for action, text in ((self.act_new, "New"), (self.act_open, "Open"), (self.act_template, "Templates"),
                              (self.act_save, "Save"), (None, ""), (self.act_undo, "Undo"), (self.act_redo, "Redo"),
                              (None, ""), (self.act_layout_down, "Auto-layout"), (self.act_fit, "Fit"),
-                             (self.act_group, "Group")):
+                             (self.act_group, "Group"), (None, ""), (self.act_train, "▶ Train"),
+                             (self.act_pause, "❚❚ Pause"), (self.act_stop, "■ Stop")):
             if action is None:
                 bar.addSeparator()
                 continue
@@ -282,12 +319,15 @@ class MainWindow(QMainWindow):
     # -- documents and graphs -------------------------------------------------------------------------
     def set_document(self, doc: Document) -> None:
         """Edit `doc` in this window (the previous session is dropped without asking)."""
+        if self.controller is not None:
+            self.controller.stop_and_wait()  # a run belongs to the document it trains
         if self.session is not None:
             self.session.close()
             if self.scene is not None:
                 self.scene.detach()
         session = EditSession(doc, self)
         self.session = session
+        self._attach_training(session)
         for key in list(doc.networks):
             session.ensure_positions(key)
         session.message.connect(self.show_message)
@@ -317,10 +357,197 @@ class MainWindow(QMainWindow):
             self._sized_docks = True
             if self.settings.window_state()[1] is None:  # first run: sensible panel sizes
                 self.resizeDocks([self.palette_dock, self.inspector_dock], [230, 330], Qt.Orientation.Horizontal)
-                self.resizeDocks([self.bottom_dock], [max(150, self.height() // 5)], Qt.Orientation.Vertical)
+                self.resizeDocks([self.bottom_dock], [max(240, self.height() * 7 // 20)], Qt.Orientation.Vertical)
+                width = self.width()
+                self.resizeDocks([self.bottom_dock, self.inside_dock], [width * 11 // 20, width * 9 // 20],
+                                 Qt.Orientation.Horizontal)
         if self._analyse_when_shown:
             self._analyse_when_shown = False
             QTimer.singleShot(0, lambda: self.session.schedule_analysis())
+
+    # -- training ------------------------------------------------------------------------------------
+    def _attach_training(self, session: EditSession) -> None:
+        """The controller and panels follow the session; earlier runs stay listed."""
+        if self.controller is None:
+            controller = self.controller = TrainingController(session, self)
+            controller.state_changed.connect(self._training_state)
+            controller.run_started.connect(self._run_started)
+            controller.progressed.connect(self._progressed)
+            controller.snapshot.connect(self.inside.set_snapshot)
+            controller.epoch_ended.connect(self.inside.set_epoch)
+            controller.run_ended.connect(self._run_ended)
+            controller.message.connect(self.show_message)
+            controller.probe_failed.connect(self.inside.activations.set_failed)
+            controller.maximized.connect(lambda r: self.inside.activations.show_maximized(*r))
+            controller.maximize_failed.connect(self.inside.activations.show_maximize_failed)
+            self.inside.activations.sample_changed.connect(lambda _i: self._watch_selection())
+            self.inside.activations.maximize_requested.connect(lambda n, c: self.controller.maximize(n, c))
+            self.training_panel = TrainingPanel(controller, session)
+            self.training_panel.save_weights.connect(self.save_trained_weights)
+            self.training_holder.layout().addWidget(self.training_panel)
+        else:
+            self.controller.set_session(session)
+            self.training_panel.set_session(session)
+        session.training_changed.connect(self._recipe_changed)
+        session.training_changed.connect(self._refresh_document_inspector)
+        session.trained_changed.connect(self._trained_changed)
+        session.read_only_changed.connect(lambda _on: self._update_actions())
+        self._recipe_changed()
+        self._training_state(self.controller.state)
+
+    def train(self, pause_after: int | None = None) -> bool:
+        """Train (F5): the Training panel and the curves come to the front."""
+        if not self.controller.start(pause_after):
+            reason = self.controller.why_not_train()
+            if reason:
+                self.show_message(reason)
+            return False
+        self.training_dock.raise_()
+        self.bottom_tabs.setCurrentWidget(self.curves)
+        return True
+
+    def pause_or_resume(self) -> None:
+        if self.controller.state == "paused":
+            self.controller.resume()
+        else:
+            self.controller.pause()
+
+    def _find_lr(self) -> None:
+        self.training_dock.raise_()
+        self.controller.find_lr()
+
+    def _training_state(self, state: str) -> None:
+        c = self.controller
+        active = state in ("starting", "running", "paused")
+        self.act_train.setEnabled(state == "idle" and not c.finding_lr)
+        self.act_pause.setEnabled(active)
+        self.act_stop.setEnabled(active)
+        self.act_find_lr.setEnabled(state == "idle" and not c.finding_lr)
+        self._update_train_label()
+        if state in ("paused", "idle") and c.current is not None:
+            self.curves.redraw(full=True)  # the throttled series (the rate's line) catch up
+        if state == "idle":
+            self._watch_selection()
+
+    def _update_train_label(self) -> None:
+        c = self.controller
+        record = c.current
+        if c.state == "idle":
+            text = "" if record is None or record.final is None else f"{record.name} {record.outcome}"
+            if c.finding_lr:
+                text = "finding the learning rate…"
+        else:
+            what = {"starting": "starting", "running": "training", "paused": "paused",
+                    "stopping": "stopping"}[c.state]
+            text = f"● {record.name} {what}"
+            if record is not None and record.started is not None:
+                started = record.started
+                epoch = min(len(record.epochs) + started.start_epoch + 1, started.epochs)
+                text += f" · epoch {epoch}/{started.epochs} · step {record.step:,}/{record.total_steps:,}"
+        self.train_label.setText(text)
+
+    def _run_started(self, record: RunRecord) -> None:
+        self.problems.set_run_problem(None)
+        self.curves.set_runs(self.controller.runs, record)
+        self._update_train_label()
+
+    def _progressed(self, record: RunRecord) -> None:
+        self.curves.refresh()
+        self._update_train_label()
+
+    def _run_ended(self, record: RunRecord) -> None:
+        self.curves.redraw(full=True)
+        self.curves.refresh_run_labels()
+        self._update_train_label()
+        if isinstance(record.final, Failed):
+            self.problems.set_run_problem(record.final.message)
+            self.bottom_tabs.setCurrentWidget(self.problems)
+            self.show_message(f"Training failed: {record.final.message}")
+        else:
+            self.show_message(f"{record.name} {record.outcome}: {record.summary()}")
+
+    def _refresh_document_inspector(self) -> None:
+        """The inspector shows the recipe when nothing is selected."""
+        if self.inspector is not None and self.scene is not None and not self.scene.selected_ids():
+            self.inspector.show_selection(self.key, [])
+
+    def _recipe_changed(self) -> None:
+        recipe = self.session.doc.training
+        task = recipe.get("task", "") if recipe else ""
+        self._update_inside_tabs(task)
+        if self.inside_dock.isVisible():
+            self.controller.probe()
+
+    def _trained_changed(self) -> None:
+        self.act_save_weights.setEnabled(self.session.trained is not None)
+        if self.session.trained is None and not self.controller.busy and self.inside_dock.isVisible():
+            self.controller.probe()
+
+    def _update_inside_tabs(self, task: str | None = None) -> None:
+        if task is None:
+            recipe = self.session.doc.training
+            task = recipe.get("task", "") if recipe else ""
+        analysis = self.session.analysis
+        ops = [n.op for n in analysis.flat.nodes.values()] if analysis is not None else []
+        has_conv = any(op in ("Conv2d", "ConvTranspose2d") for op in ops)
+        two_d = False
+        if analysis is not None and len(analysis.flat.inputs) == 1:
+            node = analysis.nodes.get(analysis.flat.inputs[0])
+            two_d = node is not None and node.ok and tuple(node.outputs[0].shape) == (2,)
+        self.inside.set_task(task, has_conv, two_d)
+
+    def _watch_selection(self) -> None:
+        """The selected node's activations (and filters) in the views, from the run or the current weights."""
+        if self.controller is None or self.scene is None:
+            return
+        ids = self.scene.selected_ids()
+        node_id = ids[0] if len(ids) == 1 and not self.key.startswith(BLOCK_PREFIX) else None
+        analysis = self.session.analysis
+        op = self.graph.nodes[node_id].op if node_id in self.graph.nodes else ""
+        flat_ops = {i: n.op for i, n in analysis.flat.nodes.items()} if analysis is not None else {}
+        convs = [i for i, o in flat_ops.items() if o in ("Conv2d", "ConvTranspose2d")]
+        self.inside.activations.set_node(node_id, op)
+        self.inside.filters.set_node(node_id, flat_ops.get(node_id) in ("Conv2d", "ConvTranspose2d"),
+                                     convs[0] if convs else None)
+        recipe = self.session.doc.training
+        first = next(iter(self.session.doc.networks), "model")
+        if recipe and recipe.get("task") == "gan":
+            first = "generator"
+        if node_id is not None and self.session.analysed_network() != first:
+            self.inside.activations.set_failed(f"Activations are shown for nodes of the {first} network, whose "
+                                               "input the run can supply.")
+            node_id = None
+        watched = (node_id,) if node_id is not None and node_id in flat_ops else ()
+        # Idle introspection only when someone can see it (it loads the data and builds the network).
+        self.controller.watch(watched, self.inside.activations.sample_spin.value(),
+                              probe=self.inside_dock.isVisible())
+
+    def save_trained_weights(self) -> bool:
+        """Write the last run's weights as safetensors (one file per network)."""
+        trained = self.session.trained
+        if trained is None:
+            self.show_message("No trained weights: train the network first (F5)")
+            return False
+        from engine.training import checkpoint
+
+        doc = self.session.doc
+        stem = _file_stem(doc.title)
+        suggestion = str(Path(self._dialog_dir()) / f"{stem}.safetensors")
+        path, _ = QFileDialog.getSaveFileName(self, "Save Trained Weights", suggestion,
+                                              "safetensors (*.safetensors)")
+        if not path:
+            return False
+        path = Path(path)
+        written = []
+        try:
+            for name, model in trained.models.items():
+                target = path if len(trained.models) == 1 else path.with_name(f"{path.stem}.{name}{path.suffix}")
+                written.append(checkpoint.save_weights(model, target))
+        except OSError as exc:
+            QMessageBox.critical(self, "Cannot save", f"{path} could not be written:\n{exc.strerror or exc}")
+            return False
+        self.show_message("Saved " + ", ".join(str(p) for p in written))
+        return True
 
     def _replace_panels(self, session: EditSession) -> None:
         for widget in (self.inspector, self.summary, self.problems):
@@ -335,9 +562,11 @@ class MainWindow(QMainWindow):
         self.problems = ProblemsList(session)
         self.problems.node_clicked.connect(self.reveal_node)
         self.problems.count_changed.connect(self._problem_count)
+        session.analysis_ready.connect(lambda _a: self._update_inside_tabs())
         self.bottom_tabs.clear()
         self.bottom_tabs.addTab(self.summary, "Summary")
         self.bottom_tabs.addTab(self.problems, "Problems")
+        self.bottom_tabs.addTab(self.curves, "Curves")
 
     def show_graph(self, key: str, fit: bool = True) -> None:
         """Show a network, or a block's body, on the canvas."""
@@ -421,8 +650,9 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self, *_args) -> None:
         stack = self.session.undo_stack
-        self.act_undo.setEnabled(stack.canUndo())
-        self.act_redo.setEnabled(stack.canRedo())
+        editable = not self.session.read_only
+        self.act_undo.setEnabled(stack.canUndo() and editable)
+        self.act_redo.setEnabled(stack.canRedo() and editable)
         self.act_undo.setText(f"&Undo {stack.undoText()}".rstrip())
         self.act_redo.setText(f"&Redo {stack.redoText()}".rstrip())
         self._update_title()
@@ -443,6 +673,7 @@ class MainWindow(QMainWindow):
         if self.scene is None or self.inspector is None:
             return
         self.inspector.show_selection(self.key, self.scene.selected_ids())
+        self._watch_selection()
 
     # -- files ------------------------------------------------------------------------------------------
     def maybe_save(self) -> bool:
@@ -603,7 +834,8 @@ class MainWindow(QMainWindow):
         if not path:
             return False
         try:
-            export_actions.export(fmt, doc, path, self.session.analysed_network())
+            network = self.session.analysed_network()
+            export_actions.export(fmt, doc, path, network, module=self.session.trained_module(network))
         except Exception as exc:  # an exporter's refusal: tell the user, keep the work
             QMessageBox.critical(self, "Export failed", f"{type(exc).__name__}: {exc}")
             return False
@@ -634,6 +866,8 @@ class MainWindow(QMainWindow):
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self.autosaver.stop()
+        self.controller.shutdown()  # ends a run within one batch and joins every thread
+        self.training_panel.recipe.close_jobs()
         self.session.close()
         if self in _windows:
             _windows.remove(self)
@@ -800,6 +1034,9 @@ class MainWindow(QMainWindow):
             self.scene.rebuild()
         if self.session.analysis is not None:
             self.problems.refresh(self.session.analysis)
+        self.curves.apply_theme()
+        self.inside.apply_theme()
+        self.training_panel.apply_theme()
 
     def about(self) -> None:
         QMessageBox.about(

@@ -162,9 +162,11 @@ QPushButton, QToolButton {{
 }}
 QPushButton:hover, QToolButton:hover {{ border-color: {t.accent}; }}
 QPushButton:default {{ background: {t.accent}; color: white; border-color: {t.accent}; }}
+QPushButton:disabled {{ color: {t.muted}; background: {t.window}; border-color: {t.border}; }}
 QToolBar {{ background: {t.window}; border: none; border-bottom: 1px solid {t.border}; spacing: 4px; padding: 3px; }}
 QToolBar QToolButton {{ border: 1px solid transparent; background: transparent; padding: 4px 8px; }}
 QToolBar QToolButton:hover {{ border: 1px solid {t.border}; background: {t.panel}; }}
+QToolBar QToolButton:disabled {{ color: {t.muted}; }}
 QTabWidget::pane {{ border: none; }}
 QTabBar::tab {{
     background: transparent; color: {t.muted}; padding: 6px 12px; border: none;

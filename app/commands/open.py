@@ -1,7 +1,9 @@
-"""`netsmith open [FILE|TEMPLATE] [--screenshot out.png] [--size WxH]`: the editor window.
+"""`netsmith open [FILE|TEMPLATE] [--screenshot out.png] [--size WxH] [--train-steps N]`: the editor window.
 
 With `--screenshot` the window opens offscreen, lays itself out, is saved as a PNG
-and the command exits 0 (README images; checking the GUI without a display).
+and the command exits 0 (README images; checking the GUI without a display). With
+`--train-steps N` it first trains N steps with the panels visible (the run pauses
+there), so the picture shows training in progress.
 `netsmith` with no command opens the default template, LeNet-5.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 
 from engine.templates import DEFAULT_TEMPLATE, open_document
 
@@ -22,6 +25,16 @@ def _size(text: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of steps, got {text!r}")
+    return value
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("open", help=HELP, description=HELP)
     parser.add_argument("document", metavar="FILE|TEMPLATE", nargs="?", default=DEFAULT_TEMPLATE,
@@ -31,16 +44,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="window size for --screenshot (default 1440x900)")
     parser.add_argument("--theme", choices=("light", "dark"), help="colour theme (default: the saved one)")
     parser.add_argument("--select", metavar="NODE", help="select this node (its inspector shows in a screenshot)")
+    parser.add_argument("--train-steps", type=_positive, metavar="N",
+                        help="with --screenshot: train N steps first and show the run in progress")
 
 
 def run(args: argparse.Namespace) -> int:
     doc = open_document(args.document)
     from app.application import run_window
 
-    return run_window(doc, screenshot=args.screenshot, size=args.size, theme=args.theme, select=args.select)
+    if args.train_steps and not args.screenshot:
+        print("netsmith open: --train-steps needs --screenshot (in the window, press F5 to train)", file=sys.stderr)
+        return 2
+    return run_window(doc, screenshot=args.screenshot, size=args.size, theme=args.theme, select=args.select,
+                      steps=args.train_steps)
 
 
 def default_args() -> argparse.Namespace:
     """What `netsmith` alone means: open the window on the default template."""
     return argparse.Namespace(command="open", document=DEFAULT_TEMPLATE, screenshot=None, size=(1440, 900),
-                              theme=None, select=None)
+                              theme=None, select=None, train_steps=None)

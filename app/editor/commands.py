@@ -33,6 +33,7 @@ __all__ = [
     "Rename",
     "SetDocUi",
     "SetParams",
+    "SetTraining",
     "SetUi",
 ]
 
@@ -40,10 +41,13 @@ NodeData = Mapping[str, Any]  # {"id", "op", "params", "ui"} as in a document fi
 
 _MISSING = object()
 _SET_PARAMS_ID = 1
+_SET_TRAINING_ID = 2
 
 
 class Command(QUndoCommand):
     """Base: `apply`/`revert` instead of Qt's redo/undo, so `push` can try `apply` first."""
+
+    allowed_read_only = False  # True: allowed while a network trains (it changes no network and no recipe)
 
     def __init__(self, session: EditSession, key: str, text: str) -> None:
         super().__init__(text)
@@ -77,6 +81,7 @@ class Macro(Command):
     def __init__(self, session: EditSession, text: str, commands: Sequence[Command]) -> None:
         super().__init__(session, commands[0].key if commands else "", text)
         self.commands = list(commands)
+        self.allowed_read_only = all(c.allowed_read_only for c in self.commands)
 
     def apply(self) -> None:
         done: list[Command] = []
@@ -191,6 +196,8 @@ class SetUi(Command):
     previews them live), so undo still knows where the nodes were.
     """
 
+    allowed_read_only = True
+
     def __init__(self, session: EditSession, key: str, after: Mapping[str, dict],
                  before: Mapping[str, dict] | None = None, text: str = "Move") -> None:
         super().__init__(session, key, text)
@@ -266,6 +273,8 @@ class Rename(Command):
 class SetDocUi(Command):
     """A document-wide view setting kept in `doc.ui` (e.g. the flow direction)."""
 
+    allowed_read_only = True
+
     def __init__(self, session: EditSession, name: str, value: Any, text: str = "") -> None:
         super().__init__(session, session.current_key, text or f"Set {name}")
         self.name, self.value = name, value
@@ -293,3 +302,31 @@ class AddBlock(Command):
 
     def revert(self) -> None:
         self.session.remove_block(self.name)
+
+
+class SetTraining(Command):
+    """A new training recipe (already validated). Consecutive changes of the same value
+    (spin-box arrows) merge into one undo step."""
+
+    def __init__(self, session: EditSession, before: Mapping[str, Any], after: Mapping[str, Any],
+                 what: str = "recipe", merge: bool = False) -> None:
+        super().__init__(session, session.current_key, f"Set {what}")
+        self.before = copy.deepcopy(dict(before))
+        self.after = copy.deepcopy(dict(after))
+        self.what = what
+        self.merge = merge
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return _SET_TRAINING_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
+        if not (isinstance(other, SetTraining) and self.merge and other.merge and other.what == self.what):
+            return False
+        self.after = other.after
+        return True
+
+    def apply(self) -> None:
+        self.session.set_training(self.after)
+
+    def revert(self) -> None:
+        self.session.set_training(self.before)

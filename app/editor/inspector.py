@@ -151,6 +151,10 @@ class ParamField(QWidget):
         finally:
             editor.blockSignals(False)
 
+    def show_error(self, message: str) -> None:
+        """Say why a value was not applied (empty: clear), under the field."""
+        self._show_error(message)
+
     def _show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.setVisible(bool(message))

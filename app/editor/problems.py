@@ -1,4 +1,5 @@
-"""The problems list: errors and warnings of the analysed network; click one to select its node."""
+"""The problems list: errors and warnings of the analysed network (click one to select its node),
+and the reason the last training run failed, if it did."""
 
 from __future__ import annotations
 
@@ -22,15 +23,30 @@ class ProblemsList(QListWidget):
     def __init__(self, session: EditSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.analysis: Analysis | None = None
+        self.run_problem: str | None = None
         self.setWordWrap(True)
         self.setUniformItemSizes(False)
         self.itemClicked.connect(self._clicked)
         session.analysis_ready.connect(self.refresh)
 
+    def set_run_problem(self, message: str | None) -> None:
+        """Show why the last run failed at the top of the list (None: it did not)."""
+        self.run_problem = message
+        if self.analysis is not None:
+            self.refresh(self.analysis)
+
     def refresh(self, analysis: Analysis) -> None:
+        self.analysis = analysis
         self.clear()
         t = current_theme()
         errors = warnings = 0
+        if self.run_problem:
+            errors += 1
+            item = QListWidgetItem(f"●  Training failed: {self.run_problem}")
+            item.setForeground(QColor(t.error))
+            item.setToolTip("The last training run ended with this error. Nothing in the document was lost.")
+            self.addItem(item)
         for problem in analysis.problems:
             error = problem.severity == "error"
             errors += error
@@ -40,7 +56,7 @@ class ProblemsList(QListWidget):
             item.setData(_NODE_ROLE, problem.node)
             item.setToolTip(problem.message + ("\nClick to select the node." if problem.node else ""))
             self.addItem(item)
-        if not analysis.problems:
+        if not analysis.problems and not self.run_problem:
             item = QListWidgetItem("✓  No problems: every shape fits.")
             item.setForeground(QColor(t.ok))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)

@@ -4,9 +4,18 @@ Everything that changes the document goes through `push(command)`; the engine's
 graph events come back out as `graph_changed(key, event)`, and a short debounce
 later the analysis of the shown network as `analysis_ready`. Graphs are named by
 key: a network's name (``model``), or ``block:Name`` for a block's body.
+
+While a network trains the session is read-only (`set_read_only(reason)`): commands
+that would change a network or the recipe, and undo/redo, are refused with the
+reason; moving nodes still works. The weights of the last run stay attached
+(`trained`) until a network or block changes.
 """
 
 from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -20,7 +29,7 @@ from engine.graph import Graph, GraphError, GraphEvent
 from engine.layout import layered_layout
 from engine.params import ParamError
 
-__all__ = ["BLOCK_PREFIX", "EditSession", "block_key"]
+__all__ = ["BLOCK_PREFIX", "EditSession", "TrainedWeights", "block_key"]
 
 BLOCK_PREFIX = "block:"
 DEBOUNCE_MS = 20  # analysis waits this long after the last change (typing stays smooth)
@@ -31,12 +40,25 @@ def block_key(name: str) -> str:
     return BLOCK_PREFIX + name
 
 
+@dataclass(frozen=True)
+class TrainedWeights:
+    """The networks of the last training run (torch modules named by network), and where they came from."""
+
+    models: dict[str, Any]  # network name -> torch.nn.Module
+    run: str  # e.g. "Run 2"
+    summary: str = ""  # e.g. "val accuracy 0.97 after 10 epochs"
+    trainer: Any = None  # the engine Trainer that made them (for introspection of these weights)
+
+
 class EditSession(QObject):
     graph_changed = Signal(str, object)  # key, engine.graph.GraphEvent
     analysis_ready = Signal(object)  # engine.analysis.Analysis
     blocks_changed = Signal()
     flow_changed = Signal()
     message = Signal(str)  # a refusal or a notice, for the status bar
+    training_changed = Signal()  # the recipe (doc.training) changed
+    trained_changed = Signal()  # trained weights were attached or dropped
+    read_only_changed = Signal(bool)
 
     def __init__(self, doc: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +67,8 @@ class EditSession(QObject):
         self.analyzer = Analyzer()
         self.analysis: Analysis | None = None
         self.current_key = self._default_key()
+        self.read_only_reason: str | None = None
+        self.trained: TrainedWeights | None = None
         self._listeners: dict[str, tuple[Graph, object]] = {}
         for key in self.keys():
             self._attach(key)
@@ -82,6 +106,7 @@ class EditSession(QObject):
             self.graph_changed.emit(key, event)
             if event.kind != "ui_changed":
                 self.schedule_analysis()
+                self.set_trained(None)  # they were weights of another network
 
         graph.changed.connect(forward)
         self._listeners[key] = (graph, forward)
@@ -125,6 +150,9 @@ class EditSession(QObject):
     # -- changes ---------------------------------------------------------------------------
     def push(self, command: QUndoCommand) -> bool:
         """Apply `command` and put it on the undo stack; a refusal becomes a message."""
+        if self.read_only_reason is not None and not getattr(command, "allowed_read_only", False):
+            self.message.emit(self.read_only_reason)
+            return False
         try:
             command.apply()
         except REFUSALS as exc:
@@ -134,9 +162,52 @@ class EditSession(QObject):
         self.undo_stack.push(command)
         return True
 
+    def undo(self) -> bool:
+        if self.read_only_reason is not None:
+            self.message.emit(self.read_only_reason)
+            return False
+        self.undo_stack.undo()
+        return True
+
+    def redo(self) -> bool:
+        if self.read_only_reason is not None:
+            self.message.emit(self.read_only_reason)
+            return False
+        self.undo_stack.redo()
+        return True
+
+    def set_read_only(self, reason: str | None) -> None:
+        """Refuse changes to the networks and the recipe, saying `reason` (None: editable again)."""
+        changed = (reason is None) != (self.read_only_reason is None)
+        self.read_only_reason = reason
+        if changed:
+            self.read_only_changed.emit(reason is not None)
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
     @property
     def dirty(self) -> bool:
         return not self.undo_stack.isClean()
+
+    # -- the recipe and trained weights ----------------------------------------------------
+    def set_training(self, recipe: dict[str, Any]) -> None:
+        """Replace the recipe (commands call this; validation happens before)."""
+        self.doc.training = copy.deepcopy(recipe)
+        self.training_changed.emit()
+
+    def set_trained(self, weights: TrainedWeights | None) -> None:
+        if weights is None and self.trained is None:
+            return
+        self.trained = weights
+        self.trained_changed.emit()
+
+    def trained_module(self, network: str | None = None) -> Any:
+        """The trained module of `network` (default: the analysed one), or None."""
+        if self.trained is None:
+            return None
+        return self.trained.models.get(network or self.analysed_network())
 
     def preview_ui(self, key: str, ui: dict[str, dict]) -> None:
         """Live positions while a node is dragged; the drop pushes one command for undo."""

@@ -19,9 +19,9 @@ from engine.document import DocumentError
 from engine.params import Param, ParamError
 
 __all__ = [
-    "DEVICES", "LOSSES", "OPTIMIZERS", "PRECISIONS", "SCHEDULES", "TASKS",
+    "DEVICES", "LOSSES", "OPTIMIZERS", "PRECISIONS", "SCHEDULES", "TASKS", "TOP_PARAMS",
     "DatasetConfig", "EarlyStopping", "GanConfig", "LossConfig", "OptimizerConfig",
-    "ScheduleConfig", "TrainConfig",
+    "ScheduleConfig", "TrainConfig", "optimizer_params", "schedule_params",
 ]
 
 # Task -> the datasets that fit it, and its loss when the recipe names none.
@@ -99,6 +99,27 @@ _SCHEDULE_PARAMS: dict[str, tuple[Param, ...]] = {
                   _positive("final_div_factor", 1e4, doc="initial lr / final lr"),
                   Param("cycle_momentum", "bool", True, doc="momentum (or Adam's beta1) cycles 0.95 -> 0.85 -> 0.95")),
 }
+
+# The recipe's top-level numbers (device is checked apart: 'cuda:N' is open-ended).
+TOP_PARAMS: tuple[Param, ...] = (
+    Param("validation_split", "float", 0.2, min=0.0, max=0.9, doc="share of the data held out for validation"),
+    Param("batch_size", "int", 64, min=1),
+    Param("epochs", "int", 10, min=1),
+    _positive("grad_clip", None, optional=True, doc="maximum gradient norm"),
+    Param("device", "str", "auto"),
+    Param("precision", "choice", "fp32", choices=PRECISIONS),
+    Param("seed", "int", 0, min=0),
+)
+
+
+def optimizer_params(name: str) -> tuple[Param, ...]:
+    """The options of optimizer `name` (lr first), as the recipe validates them; betas apart."""
+    return _OPTIMIZER_PARAMS["common"] + _OPTIMIZER_PARAMS[name]
+
+
+def schedule_params(name: str) -> tuple[Param, ...]:
+    """The options of learning-rate schedule `name`."""
+    return _SCHEDULE_PARAMS[name]
 
 
 @dataclass(frozen=True)
@@ -250,15 +271,8 @@ class _Reader:
         if "dataset" not in data:
             raise self.fail("dataset", "missing (an object with a 'name')")
         task = self.choice(data["task"], tuple(TASKS), "task")
-        top = self.params(data, (
-            Param("validation_split", "float", 0.2, min=0.0, max=0.9),
-            Param("batch_size", "int", 64, min=1),
-            Param("epochs", "int", 10, min=1),
-            _positive("grad_clip", None, optional=True, doc="maximum gradient norm"),
-            Param("device", "str", "auto"),
-            Param("precision", "choice", "fp32", choices=PRECISIONS),
-            Param("seed", "int", 0, min=0),
-        ), "", skip=("task", "dataset", "optimizer", "schedule", "loss", "gan", "early_stopping"))
+        top = self.params(data, TOP_PARAMS, "",
+                          skip=("task", "dataset", "optimizer", "schedule", "loss", "gan", "early_stopping"))
         device = top["device"]
         if device not in DEVICES and not (device.startswith("cuda:") and device[5:].isdigit()):
             raise self.fail("device", f"expected one of {', '.join(map(repr, DEVICES))} or 'cuda:N', got {device!r}")

@@ -40,6 +40,7 @@ class BatchEnd:
     lr: float
     samples_per_s: float
     extra: dict[str, float] = field(default_factory=dict)  # e.g. GAN: loss_d, loss_g
+    lr_changes: tuple[tuple[int, float], ...] = ()  # (first step, new base rate) of each `set_lr` since the last
 
 
 @dataclass(frozen=True)

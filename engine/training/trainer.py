@@ -2,9 +2,9 @@
 
 `run` executes on the caller's thread (the app's worker thread, or the CLI's main
 thread) and reports typed events (engine.training.events). The other methods
-(`cancel`, `pause`, `resume`, `set_lr`, `watch`) are safe to call from any thread
-while it runs: cancel and pause take effect before the next batch, a new learning
-rate at the next step.
+(`cancel`, `pause`, `resume`, `pause_after`, `set_lr`, `watch`, `request_snapshot`,
+`call_between_steps`) are safe to call from any thread while it runs: cancel and
+pause take effect before the next batch, a new learning rate at the next step.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from engine.data import DataBundle, DataError, LoadContext, load_dataset
 from engine.document import Document, DocumentError
 from engine.graph import Graph, Problem
 from engine.inspect.activations import activation_maps
+from engine.inspect.boundary import decision_boundary
 from engine.inspect.filters import conv_layers, filter_grid
 from engine.ops.spec import format_shape
 from engine.training import checkpoint
@@ -41,6 +43,7 @@ __all__ = ["Trainer", "resolve_device"]
 
 Callback = Callable[[Event], None]
 _HIGHER_IS_BETTER = ("accuracy", "top5", "psnr", "miou", "iou", "elbo", "gain")
+_BOUNDARY_POINTS = 400  # data points sent with a decision boundary
 
 
 def resolve_device(name: str) -> torch.device:
@@ -112,7 +115,13 @@ class Trainer:
         self._running.set()
         self._lock = threading.Lock()
         self._pending_lr: float | None = None
+        self._lr_changes: list[tuple[int, float]] = []
         self._watched: tuple[str, ...] = ()
+        self._watched_sample = 0
+        self._pause_at: int | None = None
+        self._snapshot_requested = False
+        self._requests: list[tuple[Callable[[], Any], Future]] = []
+        self._in_loop = False
         self._prepared = False
 
     # -- controls (any thread) ----------------------------------------------------------
@@ -137,10 +146,34 @@ class Trainer:
         with self._lock:
             self._pending_lr = float(lr)
 
-    def watch(self, node_ids: Sequence[str]) -> None:
-        """Nodes whose activation maps (for one validation sample) go into snapshots."""
+    def pause_after(self, step: int | None) -> None:
+        """Pause by itself once global step `step` is done (None: never); `resume` goes on."""
+        with self._lock:
+            self._pause_at = step
+
+    def watch(self, node_ids: Sequence[str], sample: int = 0) -> None:
+        """Nodes whose activation maps (for validation sample `sample`) go into snapshots;
+        a watched convolution's filters go in too."""
         with self._lock:
             self._watched = tuple(node_ids)
+            self._watched_sample = max(0, int(sample))
+
+    def request_snapshot(self) -> None:
+        """Take a snapshot at the next batch boundary (also while paused), whatever `snapshot_every` says."""
+        with self._lock:
+            self._snapshot_requested = True
+
+    def call_between_steps(self, fn: Callable[[], Any]) -> Future:
+        """Run `fn()` on the training thread between two steps (also while paused), where the
+        weights are consistent: e.g. copy a network to inspect it while it trains. With no run in
+        progress, `fn` runs at once on the caller's thread. The result (or error) is in the Future."""
+        future: Future = Future()
+        with self._lock:
+            if self._in_loop:
+                self._requests.append((fn, future))
+                return future
+        _run_into(future, fn)
+        return future
 
     # -- set-up --------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -318,6 +351,8 @@ class Trainer:
             return self._finish(Failed(str(exc)), emit)
         except Exception as exc:  # noqa: BLE001 - e.g. the first forward pass of a task's check
             return self._finish(Failed(f"preparing the run: {type(exc).__name__}: {exc}"), emit)
+        with self._lock:
+            self._in_loop = True
         try:
             return self._loop(emit)
         except _NonFinite as exc:
@@ -333,6 +368,11 @@ class Trainer:
         except Exception as exc:  # noqa: BLE001 - the worker thread must survive anything
             return self._finish(Failed(f"step {self.step + 1}: {type(exc).__name__}: {exc}", self.step + 1), emit)
         finally:
+            with self._lock:
+                self._in_loop = False
+                requests, self._requests = self._requests, []
+            for fn, future in requests:  # asked for while the run ended: answer them here
+                _run_into(future, fn)
             if self._writer is not None:
                 self._writer.close()
 
@@ -382,9 +422,17 @@ class Trainer:
             pending_samples, mark = 0, time.perf_counter()
             batch_index = 0
             for batch in task.batches("train"):
-                if self._cancel.is_set() or not self._wait_if_paused():
+                if self.paused and pending:  # what was trained before the pause shows while paused
+                    now = time.perf_counter()
+                    emit(self._flush(pending, epoch, batch_index, pending_samples / max(now - mark, 1e-9)))
+                    pending, pending_samples, mark = [], 0, now
+                self._service(emit, epoch)
+                was_paused = self.paused
+                if self._cancel.is_set() or not self._wait_if_paused(lambda e=epoch: self._service(emit, e)):
                     return self._finish(Stopped(epoch, self.step, str(last_checkpoint) if last_checkpoint else None),
                                         emit)
+                if was_paused:
+                    mark = time.perf_counter()  # the pause is not training time (samples/s, ETA)
                 batch_index += 1
                 self._apply_pending_lr()
                 for name, schedule in self.schedules.items():
@@ -395,6 +443,10 @@ class Trainer:
                 self.step += 1
                 pending.append(values)
                 pending_samples += task.batch_size_of(batch)
+                with self._lock:
+                    if self._pause_at is not None and self.step >= self._pause_at:
+                        self._pause_at = None
+                        self.pause()
                 now = time.perf_counter()
                 if now - mark >= interval:
                     emit(self._flush(pending, epoch, batch_index, pending_samples / max(now - mark, 1e-9)))
@@ -423,7 +475,7 @@ class Trainer:
             if self._writer is not None:
                 for key, value in record.items():
                     self._writer.add_scalar(key.replace("_", "/", 1), value, epoch + 1)
-            if self.snapshot_every is not None and time.perf_counter() - last_snapshot >= self.snapshot_every:
+            if self.snapshot_every is not None:  # every epoch ends with one (a GAN's grid per epoch)
                 self._snapshot(emit, epoch)
                 last_snapshot = time.perf_counter()
             if cfg.early_stopping is not None and self.bad_epochs >= cfg.early_stopping.patience:
@@ -437,11 +489,22 @@ class Trainer:
             checkpoint=str(last_checkpoint) if last_checkpoint else None,
         ), emit)
 
-    def _wait_if_paused(self) -> bool:
-        """Block while paused; False when cancelled meanwhile."""
-        while not self._running.wait(timeout=0.1):
-            pass
+    def _wait_if_paused(self, service: Callable[[], None] = lambda: None) -> bool:
+        """Block while paused (answering requests meanwhile); False when cancelled meanwhile."""
+        while not self._running.wait(timeout=0.05):
+            service()
         return not self._cancel.is_set()
+
+    def _service(self, emit: Callback, epoch: int) -> None:
+        """Between two steps: run what other threads asked for, take a requested snapshot."""
+        with self._lock:
+            requests, self._requests = self._requests, []
+            snapshot, self._snapshot_requested = self._snapshot_requested, False
+        for fn, future in requests:
+            _run_into(future, fn)
+        if snapshot:
+            self._snapshot(emit, epoch)
+            self.task.train_mode(True)
 
     def _apply_pending_lr(self) -> None:
         with self._lock:
@@ -449,6 +512,7 @@ class Trainer:
         if lr is not None:
             for schedule in self.schedules.values():
                 schedule.set_base_lr(lr)
+            self._lr_changes.append((self.step + 1, lr))
 
     def _flush(self, pending: list[dict[str, torch.Tensor]], epoch: int, batch: int, rate: float) -> BatchEnd:
         """Read the pending step values (one device sync), check they are finite, make a BatchEnd."""
@@ -465,7 +529,8 @@ class Trainer:
         loss = means.pop("loss")
         if self._writer is not None:
             self._writer.add_scalar("batch/loss", loss, self.step)
-        return BatchEnd(epoch, self.step, batch, loss, lr, rate, means)
+        changes, self._lr_changes = tuple(self._lr_changes), []
+        return BatchEnd(epoch, self.step, batch, loss, lr, rate, means, changes)
 
     def _update_best(self, record: dict[str, float]) -> bool:
         stopping = self.config.early_stopping
@@ -486,6 +551,22 @@ class Trainer:
         return False
 
     def _snapshot(self, emit: Callback, epoch: int) -> None:
+        with self._lock:
+            watched, sample = self._watched, self._watched_sample
+        data = self.snapshot_data(watched, sample)
+        if data:
+            emit(Snapshot(epoch, self.step, data))
+
+    def snapshot_data(self, watched: Sequence[str] = (), sample: int = 0) -> dict[str, Any]:
+        """What a snapshot shows, computed now: the task's views (predictions, samples...), the
+        first convolution's filters, a decision boundary for 2-D inputs, and each node in
+        `watched`: its activations for validation sample `sample` (`activations/<id>`, with the
+        sample as `watched_input`) and, for a convolution, its filters (`filters/<id>`).
+
+        Call it on the training thread (snapshots, `call_between_steps`) or when no run is in
+        progress. Nodes the network lacks are left out. Values are numpy arrays (or text).
+        """
+        self.prepare()
         task = self.task
         task.train_mode(False)
         with torch.no_grad():
@@ -493,17 +574,51 @@ class Trainer:
             pixel_model = self.models.get("model", self.models.get("discriminator"))
             if pixel_model is not None and conv_layers(pixel_model) and "filters" not in data:
                 data["filters"] = filter_grid(pixel_model)
-        with self._lock:
-            watched = self._watched
+            self._add_boundary(data)
+        model = next(iter(self.models.values()))
+        modules = dict(model.named_modules())
+        watched = [n for n in watched if n and n in modules]
         if watched:
-            sample = task.sample_input(1)
-            model = next(iter(self.models.values()))
-            if sample is not None:
-                for node_id, array in activation_maps(model, sample, watched).items():
-                    data[f"activations/{node_id}"] = array
-        if data:
-            emit(Snapshot(epoch, self.step, {k: (np.asarray(v) if not isinstance(v, str) else v)
-                                             for k, v in data.items()}))
+            inputs = task.sample_input(sample + 1)
+            if inputs is not None:
+                sample = min(sample, len(inputs[0]) - 1)
+                data.update({f"activations/{k}": v for k, v in activation_maps(model, inputs, watched, sample).items()})
+                data["watched_input"] = inputs[0][sample].detach().float().cpu().numpy()
+            for node_id in watched:
+                if isinstance(modules[node_id], (nn.Conv2d, nn.ConvTranspose2d)):
+                    data[f"filters/{node_id}"] = filter_grid(model, node_id)
+        return {k: (np.asarray(v) if not isinstance(v, str) else v) for k, v in data.items()}
+
+    def _add_boundary(self, data: dict[str, Any]) -> None:
+        """Any network with one 2-D vector input gets a decision boundary (and the data points)."""
+        infos = next(iter(self.inputs.values()), []) if self.inputs else []
+        dataset = self.data.val or self.data.train
+        if not (self.data.input_shape == (2,) and len(infos) <= 1 and dataset is not None and len(dataset)):
+            return
+        items = [dataset[i] for i in range(min(_BOUNDARY_POINTS, len(dataset)))]
+        points = torch.stack([item[0] for item in items]).float().cpu()
+        labels = torch.stack([torch.as_tensor(item[1]) for item in items]).float().cpu().reshape(len(items), -1)[:, 0]
+        if "boundary" not in data:
+            extent = self.data.extent or _extent_of(points)
+            grid = decision_boundary(next(iter(self.models.values())), extent, 100, device=self.device)
+            data["boundary"], data["boundary_extent"] = grid.values, np.array(extent, np.float32)
+        data["points"], data["point_labels"] = points.numpy(), labels.numpy()
+
+
+def _extent_of(points: torch.Tensor, margin: float = 0.25) -> tuple[float, float, float, float]:
+    """A square-ish box around the points with a margin (the truth table's 0/1 corners need one)."""
+    low, high = points.min(0).values, points.max(0).values
+    pad = margin * torch.clamp(high - low, min=1.0)
+    return (float(low[0] - pad[0]), float(high[0] + pad[0]), float(low[1] - pad[1]), float(high[1] + pad[1]))
+
+
+def _run_into(future: Future, fn: Callable[[], Any]) -> None:
+    if not future.set_running_or_notify_cancel():
+        return
+    try:
+        future.set_result(fn())
+    except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the future
+        future.set_exception(exc)
 
 
 def _same_layers(a: Analysis, b: Analysis) -> bool:

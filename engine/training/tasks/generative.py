@@ -8,6 +8,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from engine.inspect.latent import latent_sweep
 from engine.ops.modules import Reparameterize
 from engine.training.losses import build_loss, vae_terms
 from engine.training.metrics import Average
@@ -146,6 +147,9 @@ class VAE(Task):
         samples = self.prior_samples(8, x)
         if samples is not None:
             out["samples"] = images_for_display(samples)
+        sweep = latent_sweep(model, x[:1])
+        if sweep is not None:
+            out["latent_sweep"] = images_for_display(torch.from_numpy(sweep).reshape(-1, *x.shape[1:]))
         return out
 
     @torch.no_grad()

@@ -1,0 +1,1 @@
+"""What a network does while it learns: curves, activation maps, filters, samples, boundaries."""
