@@ -1,52 +1,54 @@
-"""File > Export: one small function per format that imports its engine exporter lazily.
+"""File > Export and File > Import Weights: the window's side of `engine.export`.
 
-The exporters live in `engine/export/` (written in parallel with the editor). A
-format whose exporter this build lacks is reported as "not available in this
-build" instead of failing. Each exporter is called as
-``function(doc, path, network=name)`` and writes one file.
+Every format is the engine's (`engine.export.FORMATS`); this module adds the menu
+text and file filter, and hands over the weights of the last training run: as a
+safetensors file to the formats that embed weights (ONNX, pt2, safetensors), and as
+a `.safetensors` file written beside a Python export, so the exported module can
+load them (`model.load_state_dict(safetensors.torch.load_file(...))`).
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+import torch.nn as nn
 
 from engine.document import Document
+from engine.export import FORMATS as ENGINE_FORMATS
+from engine.export import export as engine_export
+from engine.export.network import export_target
+from engine.weights import load_weights, save_weights
 
-__all__ = ["FORMATS", "ExportFormat", "ExportUnavailable", "export", "exporter", "format_by_key", "import_weights",
-           "weights_importer"]
-
-
-class ExportUnavailable(RuntimeError):
-    """This build has no exporter for the format."""
+__all__ = ["FORMATS", "ExportFormat", "export", "format_by_key", "read_weights_into"]
 
 
 @dataclass(frozen=True)
 class ExportFormat:
-    key: str
+    key: str  # the engine's format name
     label: str  # menu text
-    suffix: str
     file_filter: str
-    module: str  # under engine.export
-    function: str
+
+    @property
+    def suffix(self) -> str:
+        return ENGINE_FORMATS[self.key].suffix
 
     @property
     def description(self) -> str:
         return self.label.rstrip("…")
 
+    @property
+    def takes_weights(self) -> bool:
+        return ENGINE_FORMATS[self.key].takes_weights
+
 
 FORMATS = (
-    ExportFormat("python", "Python module…", ".py", "Python files (*.py)", "python", "export_python"),
-    ExportFormat("train", "Training script…", ".py", "Python files (*.py)", "train_script", "export_train_script"),
-    ExportFormat("onnx", "ONNX model…", ".onnx", "ONNX models (*.onnx)", "onnx", "export_onnx"),
-    ExportFormat("pt2", "torch.export program…", ".pt2", "ExportedProgram (*.pt2)", "pt2", "export_pt2"),
-    ExportFormat("weights", "Weights (safetensors)…", ".safetensors", "safetensors (*.safetensors)", "weights",
-                 "export_weights"),
+    ExportFormat("python", "Python module…", "Python files (*.py)"),
+    ExportFormat("script", "Training script…", "Python files (*.py)"),
+    ExportFormat("onnx", "ONNX model…", "ONNX models (*.onnx)"),
+    ExportFormat("pt2", "torch.export program…", "ExportedProgram (*.pt2)"),
+    ExportFormat("safetensors", "Weights (safetensors)…", "safetensors (*.safetensors)"),
 )
 
 
@@ -57,42 +59,31 @@ def format_by_key(key: str) -> ExportFormat:
     raise KeyError(key)
 
 
-def _function(module: str, name: str, what: str) -> Callable:
-    try:
-        found = getattr(importlib.import_module(f"engine.export.{module}"), name)
-    except (ImportError, AttributeError):
-        raise ExportUnavailable(f"{what} is not available in this build.") from None
-    return found
+def export(fmt: ExportFormat, doc: Document, path: str | Path, network: str,
+           module: nn.Module | None = None) -> list[Path]:
+    """Export `network` of `doc`; returns the files written.
 
-
-def exporter(fmt: ExportFormat) -> Callable:
-    """The engine function behind `fmt`; raises ExportUnavailable when the build lacks it."""
-    return _function(fmt.module, fmt.function, f"Export as {fmt.description}")
-
-
-def export(fmt: ExportFormat, doc: Document, path: str | Path, network: str, module: Any = None) -> None:
-    """Export `network` of `doc` to `path`. With `module` (the trained network attached to the
-    session), the exporter gets its weights: as `module=` when it takes one, else as a
-    safetensors file `weights=`; an exporter that takes neither exports the graph alone."""
-    function = exporter(fmt)
-    takes = inspect.signature(function).parameters
-    if module is None or not ({"module", "weights"} & set(takes)):
-        function(doc, Path(path), network=network)
-        return
-    if "module" in takes:
-        function(doc, Path(path), network=network, module=module)
-        return
-    from engine.training.checkpoint import save_weights
-
+    With `module` (the trained network), formats that hold weights get its weights,
+    and a Python export gets them beside it as `<name>.safetensors`. Raises the
+    engine's ExportError or WeightsError, whose messages list every problem.
+    """
+    path = Path(path)
+    if module is None:
+        return engine_export(doc, fmt.key, path, network=network)
+    if not fmt.takes_weights:
+        written = engine_export(doc, fmt.key, path, network=network)
+        if fmt.key == "python":
+            written.append(save_weights(module, path.with_suffix(".safetensors")))
+        return written
     with tempfile.TemporaryDirectory(prefix="netsmith-weights-") as folder:
         weights = save_weights(module, Path(folder) / f"{network}.safetensors")
-        function(doc, Path(path), network=network, weights=weights)
+        return engine_export(doc, fmt.key, path, network=network, weights=weights)
 
 
-def weights_importer() -> Callable:
-    return _function("weights", "import_weights", "Import weights")
+def read_weights_into(doc: Document, path: str | Path, network: str) -> nn.Module:
+    """The network compiled with the weights of a safetensors file.
 
-
-def import_weights(doc: Document, path: str | Path, network: str) -> None:
-    """Load weights from a safetensors file into the document's model."""
-    weights_importer()(doc, Path(path), network=network)
+    Raises WeightsError naming every missing, unexpected or mis-shaped tensor.
+    """
+    module = export_target(doc, network).compile()
+    return load_weights(module, path)

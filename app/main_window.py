@@ -43,7 +43,7 @@ from app.editor.layer_docs import LayerDocs
 from app.editor.palette import Palette
 from app.editor.problems import ProblemsList
 from app.editor.scene import GraphScene
-from app.editor.session import BLOCK_PREFIX, EditSession, block_key
+from app.editor.session import BLOCK_PREFIX, EditSession, TrainedWeights, block_key
 from app.editor.summary_panel import SummaryPanel
 from app.editor.view import GraphView
 from app.settings import Settings
@@ -528,7 +528,7 @@ class MainWindow(QMainWindow):
         if trained is None:
             self.show_message("No trained weights: train the network first (F5)")
             return False
-        from engine.training import checkpoint
+        from engine.weights import save_weights
 
         doc = self.session.doc
         stem = _file_stem(doc.title)
@@ -542,7 +542,7 @@ class MainWindow(QMainWindow):
         try:
             for name, model in trained.models.items():
                 target = path if len(trained.models) == 1 else path.with_name(f"{path.stem}.{name}{path.suffix}")
-                written.append(checkpoint.save_weights(model, target))
+                written.append(save_weights(model, target))
         except OSError as exc:
             QMessageBox.critical(self, "Cannot save", f"{path} could not be written:\n{exc.strerror or exc}")
             return False
@@ -820,11 +820,6 @@ class MainWindow(QMainWindow):
             self.autosaver.set_interval(seconds)
 
     def export(self, fmt: export_actions.ExportFormat) -> bool:
-        try:
-            export_actions.exporter(fmt)
-        except export_actions.ExportUnavailable as exc:
-            QMessageBox.information(self, "Export", str(exc))
-            return False
         if self.session.analysis is not None and not self.session.analysis.ok:
             QMessageBox.warning(self, "Export", "Fix the errors in the Problems list before exporting.")
             return False
@@ -835,28 +830,30 @@ class MainWindow(QMainWindow):
             return False
         try:
             network = self.session.analysed_network()
-            export_actions.export(fmt, doc, path, network, module=self.session.trained_module(network))
-        except Exception as exc:  # an exporter's refusal: tell the user, keep the work
-            QMessageBox.critical(self, "Export failed", f"{type(exc).__name__}: {exc}")
+            written = export_actions.export(fmt, doc, path, network, module=self.session.trained_module(network))
+        except Exception as exc:  # an exporter's refusal (it lists every problem): tell the user, keep the work
+            QMessageBox.critical(self, "Export failed", str(exc))
             return False
-        self.show_message(f"Exported {path}")
+        self.show_message("Exported " + ", ".join(str(p) for p in written))
         return True
 
     def import_weights(self) -> bool:
-        try:
-            export_actions.weights_importer()
-        except export_actions.ExportUnavailable as exc:
-            QMessageBox.information(self, "Import weights", str(exc))
+        """Load a safetensors file into the network and attach it as its trained weights."""
+        if self.controller.busy:
+            self.show_message("Training is running: stop it before importing weights")
             return False
         path, _ = QFileDialog.getOpenFileName(self, "Import Weights", self._dialog_dir(),
                                               "safetensors (*.safetensors)")
         if not path:
             return False
+        network = self.session.analysed_network()
         try:
-            export_actions.import_weights(self.session.doc, path, self.session.analysed_network())
-        except Exception as exc:
-            QMessageBox.critical(self, "Import failed", f"{type(exc).__name__}: {exc}")
+            module = export_actions.read_weights_into(self.session.doc, path, network)
+        except Exception as exc:  # WeightsError names every missing, unexpected or mis-shaped tensor
+            QMessageBox.critical(self, "Import failed", str(exc))
             return False
+        self.session.set_trained(TrainedWeights({network: module}, "Imported", Path(path).name))
+        self.show_message(f"Weights from {path} are attached to {network}")
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

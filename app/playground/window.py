@@ -483,7 +483,7 @@ class PlaygroundWindow(QMainWindow):
 
     def export_to(self, path: Path, export: Callable) -> list[Path]:
         """The network as Python (`export(doc, "python", path)`) and the weights as `<path>.safetensors`."""
-        from engine.training.checkpoint import save_weights
+        from engine.weights import save_weights
 
         written = list(export(self.document(), "python", path))
         with self.runner.lock:

@@ -8,7 +8,7 @@ which nodes it cannot hold.
 
 from engine.export.formats import FORMATS, Format, export, unsupported_nodes
 from engine.export.network import ExportError, ExportTarget, export_target
-from engine.export.weights import WeightsError, load_weights, save_weights
+from engine.weights import WeightsError, load_weights, save_weights
 
 __all__ = [
     "FORMATS",

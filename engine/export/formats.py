@@ -20,8 +20,8 @@ from engine.export.onnx import write_onnx
 from engine.export.python_code import write_python
 from engine.export.torch_export import write_program
 from engine.export.train_script import write_script
-from engine.export.weights import save_weights
 from engine.ops.spec import TensorInfo
+from engine.weights import save_weights
 
 __all__ = ["FORMATS", "Format", "Limit", "export", "unsupported_nodes"]
 

@@ -16,8 +16,8 @@ import torch.fx
 from engine.analysis import Analysis, Analyzer
 from engine.compiler import compile_network, python_class_name
 from engine.document import Document
-from engine.export.weights import load_weights
 from engine.graph import Graph
+from engine.weights import load_weights
 
 __all__ = ["ExportError", "ExportTarget", "export_target"]
 

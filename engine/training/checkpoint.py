@@ -1,5 +1,6 @@
-"""Checkpoints: weights as safetensors, the rest (optimizer, schedule, RNG, history) as a
-tensor-and-number file that `torch.load(..., weights_only=True)` reads without unpickling code.
+"""Checkpoints: weights as safetensors (engine.weights), the rest (optimizer, schedule,
+RNG, history) as a tensor-and-number file that `torch.load(..., weights_only=True)`
+reads without unpickling code.
 
 A checkpoint folder holds `<network>.safetensors` per network and `training_state.pt`.
 """
@@ -12,10 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import torch
-import torch.nn as nn
-from safetensors.torch import load_file, save_file
 
-__all__ = ["STATE_FILE", "load_state", "load_weights", "save_state", "save_weights"]
+__all__ = ["STATE_FILE", "load_state", "save_state"]
 
 STATE_FILE = "training_state.pt"
 
@@ -30,19 +29,6 @@ def _atomic(path: Path, write) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def save_weights(module: nn.Module, path: str | os.PathLike[str]) -> Path:
-    """The module's state_dict as safetensors (keys as in the exported code: `conv1.weight`)."""
-    path = Path(path)
-    tensors = {k: v.detach().to("cpu").clone().contiguous() for k, v in module.state_dict().items()}
-    _atomic(path, lambda tmp: save_file(tensors, tmp))
-    return path
-
-
-def load_weights(module: nn.Module, path: str | os.PathLike[str], strict: bool = True) -> None:
-    device = next(iter(module.state_dict().values()), torch.empty(0)).device
-    module.load_state_dict(load_file(str(path), device=str(device)), strict=strict)
 
 
 def save_state(state: dict[str, Any], folder: str | os.PathLike[str]) -> Path:

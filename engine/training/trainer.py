@@ -38,6 +38,7 @@ from engine.training.events import BatchEnd, EpochEnd, Event, Failed, Finished, 
 from engine.training.loader import batch_count, to_device
 from engine.training.optim import Schedule, build_optimizer
 from engine.training.tasks import TASK_CLASSES, InputInfo, Runtime, Task, TrainingError
+from engine.weights import load_weights, save_weights
 
 __all__ = ["Trainer", "resolve_device"]
 
@@ -290,7 +291,7 @@ class Trainer:
             return None
         folder = self.out_dir / "checkpoint"
         for name, model in self.models.items():
-            checkpoint.save_weights(model, folder / f"{name}.safetensors")
+            save_weights(model, folder / f"{name}.safetensors")
         state = {
             "epoch": epoch + 1,
             "step": self.step,
@@ -312,7 +313,7 @@ class Trainer:
     def _restore(self, folder: Path) -> None:
         state = checkpoint.load_state(folder)
         for name, model in self.models.items():
-            checkpoint.load_weights(model, folder / f"{name}.safetensors")
+            load_weights(model, folder / f"{name}.safetensors")
         for name, opt in self.optimizers.items():
             opt.load_state_dict(state["optimizers"][name])
         for name, sched in self.schedules.items():
@@ -333,7 +334,7 @@ class Trainer:
     def save_weights(self, folder: str | Path) -> dict[str, str]:
         """Each network's weights as `<folder>/<network>.safetensors`."""
         folder = Path(folder)
-        return {name: str(checkpoint.save_weights(model, folder / f"{name}.safetensors"))
+        return {name: str(save_weights(model, folder / f"{name}.safetensors"))
                 for name, model in self.models.items()}
 
     # -- the run -------------------------------------------------------------------------

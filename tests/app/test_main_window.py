@@ -134,26 +134,55 @@ def test_copy_and_paste_between_two_windows(window, qtbot):
     other.close()
 
 
-def test_export_of_a_format_this_build_lacks_says_so(window, monkeypatch):
+def test_export_writes_a_python_file_that_builds_the_network(window, tmp_path, monkeypatch):
     from app import export_actions
 
-    fmt = export_actions.format_by_key("onnx")
-    monkeypatch.setattr(export_actions, "_function", lambda *a: (_ for _ in ()).throw(
-        export_actions.ExportUnavailable("Export as ONNX model is not available in this build.")))
-    assert not window.export(fmt)
-    assert window.dialogs["information"][-1][1] == "Export as ONNX model is not available in this build."
-
-
-def test_export_calls_the_engine_exporter_with_the_document(window, tmp_path, monkeypatch):
-    from app import export_actions
-
-    calls = []
-    monkeypatch.setattr(export_actions, "_function", lambda *a: lambda doc, path, network: calls.append(
-        (doc, path, network)))
     target = tmp_path / "lenet.py"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
     assert window.export(export_actions.format_by_key("python"))
-    assert calls == [(window.session.doc, target, "model")]
+    namespace: dict = {}
+    exec(compile(target.read_text(), str(target), "exec"), namespace)  # the file we just wrote
+    model = namespace["LeNet5"]()
+    assert sum(p.numel() for p in model.parameters()) == 61706
+    assert not (tmp_path / "lenet.safetensors").exists()  # nothing trained, no weights beside it
+
+
+def test_export_refusal_lists_the_problem_and_keeps_the_work(window, tmp_path, monkeypatch):
+    from app import export_actions
+
+    before = window.session.doc.to_json()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path / "x.onnx"), "")))
+    monkeypatch.setattr(export_actions, "engine_export", lambda *a, **k: (_ for _ in ()).throw(
+        ValueError("onnx cannot hold these nodes of 'model':\n  - pool2 (AvgPool2d): reason")))
+    assert not window.export(export_actions.format_by_key("onnx"))
+    assert window.dialogs["critical"][-1] == ("Export failed",
+                                              "onnx cannot hold these nodes of 'model':\n  - pool2 (AvgPool2d): reason")
+    assert window.session.doc.to_json() == before
+
+
+def test_import_weights_checks_names_and_shapes_and_attaches_them(window, tmp_path, monkeypatch):
+    import torch
+
+    from engine.compiler import compile_network
+    from engine.weights import save_weights
+
+    donor = compile_network(window.session.doc.network())
+    good = save_weights(donor, tmp_path / "good.safetensors")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(good), "")))
+    assert window.import_weights()
+    attached = window.session.trained_module("model")
+    for key, value in donor.state_dict().items():
+        assert torch.equal(attached.state_dict()[key], value)
+
+    other = window.session.doc.copy()
+    other.network().set_params("fc1", {"out_features": 7})
+    bad = save_weights(compile_network(other.network()), tmp_path / "bad.safetensors")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(bad), "")))
+    assert not window.import_weights()
+    title, message = window.dialogs["critical"][-1]
+    assert title == "Import failed"
+    assert "shape of fc1.weight: the network has (120, 400), the file has (7, 400)" in message
+    assert "shape of fc2.weight: the network has (84, 120), the file has (84, 7)" in message
 
 
 def test_group_open_block_and_back(window, monkeypatch):

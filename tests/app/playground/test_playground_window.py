@@ -234,7 +234,7 @@ def test_export_python_says_when_the_exporter_is_missing(window, monkeypatch):
 
 
 def test_export_writes_python_and_the_weights(window, tmp_path):
-    from engine.training.checkpoint import load_weights
+    from engine.weights import load_weights
 
     written = []
 

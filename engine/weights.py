@@ -3,12 +3,14 @@
 safetensors holds raw tensors and a JSON header, so loading a weights file runs no
 code. The names are the `state_dict` keys, which are the node ids
 (`conv1.weight`, `layer1.0.conv1.weight`), the same in the compiled module, the
-exported Python class and the training script.
+exported Python class and the training script. The one module for weights files:
+training checkpoints, exports and the app all read and write them here.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import torch
@@ -31,10 +33,18 @@ class WeightsError(ValueError):
 
 
 def save_weights(module: nn.Module, path: str | os.PathLike[str], metadata: dict[str, str] | None = None) -> Path:
-    """Write `module`'s state_dict (parameters and buffers) to a safetensors file."""
+    """Write `module`'s state_dict (parameters and buffers) to a safetensors file, atomically."""
     state = {name: tensor.detach().cpu().contiguous() for name, tensor in module.state_dict().items()}
     path = Path(path)
-    save_file(state, str(path), metadata=metadata)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        save_file(state, tmp, metadata=metadata)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path
 
 
