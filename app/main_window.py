@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.scene: GraphScene | None = None
         self._analyse_when_shown = False
         self._sized_docks = False
+        self._playgrounds: list[QMainWindow] = []  # Playground windows opened from here
         self.view = GraphView()
         self.view.op_dropped.connect(self._drop_op)
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
@@ -251,6 +252,10 @@ class MainWindow(QMainWindow):
         self.act_stop = a("&Stop", lambda: self.controller.stop(), "Shift+F5")
         self.act_find_lr = a("Find &Learning Rate", lambda: self._find_lr())
         self.act_save_weights = a("Save Trained &Weights…", self.save_trained_weights)
+        self.act_playground = a("&Playground", lambda: self.open_playground(), "Ctrl+Shift+P",
+                                "TensorFlow Playground's experience on a real PyTorch network")
+        self.act_to_playground = a("Open in Play&ground", lambda: self.open_playground(self.session.doc),
+                                   None, "Play with this network in the Playground (a Playground-shaped MLP)")
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -290,7 +295,8 @@ class MainWindow(QMainWindow):
             panels.addAction(dock.toggleViewAction())
 
         train_menu = bar.addMenu("&Train")
-        for action in (self.act_train, self.act_pause, self.act_stop, None, self.act_find_lr, self.act_save_weights):
+        for action in (self.act_train, self.act_pause, self.act_stop, None, self.act_find_lr, self.act_save_weights,
+                       None, self.act_playground, self.act_to_playground):
             train_menu.addSeparator() if action is None else train_menu.addAction(action)
 
         help_menu = bar.addMenu("&Help")
@@ -692,10 +698,40 @@ class MainWindow(QMainWindow):
         if self.maybe_save():
             self.set_document(new_document())
 
-    def new_window(self) -> None:
-        window = MainWindow(new_document(), self.settings)
+    def new_window(self, doc: Document | None = None) -> MainWindow:
+        window = MainWindow(doc or new_document(), self.settings)
         _windows.append(window)
         window.show()
+        return window
+
+    # -- the Playground ------------------------------------------------------------------------
+    def open_playground(self, doc: Document | None = None) -> QMainWindow | None:
+        """The Playground window, on `doc` when given (a Playground-shaped network, else refused)."""
+        from app.playground.window import PlaygroundWindow
+
+        window = PlaygroundWindow(open_in_editor=self.open_from_playground)
+        if doc is not None and not window.load_document(doc.copy()):
+            window.deleteLater()
+            return None
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._playgrounds.append(window)
+        window.destroyed.connect(lambda *_: self._playgrounds.remove(window) if window in self._playgrounds else None)
+        window.show()
+        return window
+
+    def open_from_playground(self, doc: Document) -> MainWindow:
+        """A Playground network in a new editor window, with the Playground's weights attached."""
+        from app.playground.documents import weights_of
+        from engine.compiler import compile_network
+
+        window = self.new_window(doc)
+        weights = weights_of(doc)
+        if weights is not None:
+            module = compile_network(doc.network())
+            module.load_state_dict(weights, strict=True)
+            window.session.set_trained(TrainedWeights({"model": module}, "Playground", "weights from the Playground"))
+        window.raise_()
+        return window
 
     def open_file(self, path: str | None = None) -> bool:
         if path is None:

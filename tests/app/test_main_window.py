@@ -233,3 +233,27 @@ def test_theme_switch_and_new_document(window, qtbot):
     assert list(window.graph.nodes) == ["x", "y"]
     qtbot.waitUntil(lambda: window.session.analysis is not None, timeout=3000)  # right after the first paint
     assert window.session.analysis.ok and "1 nodes" not in window.stats_label.text()
+
+
+def test_playground_opens_from_the_editor_and_sends_its_network_back(window, qtbot):
+    import numpy as np
+    import torch
+
+    from engine.inspect.boundary import grid_points
+    from engine.templates import load_template
+
+    assert window.open_playground(load_template("lenet5")) is None  # not a Playground network: refused
+    assert window.dialogs["warning"][-1][0] == "Not a Playground network"
+
+    playground = window.open_playground(load_template("playground_mlp"))  # deletes itself on close
+    for _ in range(3):
+        playground.step()
+    editor = window.open_from_playground(playground.document())  # what "Open in editor" calls
+    qtbot.addWidget(editor)
+    module = editor.session.trained_module("model")
+    _, _, grid = grid_points((-6, 6, -6, 6), 50)
+    with torch.no_grad():
+        np.testing.assert_allclose(module(grid).numpy(), playground.session.module(grid).numpy(), atol=1e-6)
+    assert editor.session.doc.network().nodes["fc1"].op == "Linear"
+    playground.close()
+    editor.close()

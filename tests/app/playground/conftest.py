@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 import torch
 
-import app  # noqa: F401 - guards None's reference count before pytest-qt paints anything
-
 
 @pytest.fixture(autouse=True)
 def one_thread():
