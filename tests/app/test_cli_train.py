@@ -7,9 +7,16 @@ from app.cli import main
 from tests.helpers import sequential_document
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture
 def circle_doc(tmp_path):
-    torch.set_num_threads(1)
     doc = sequential_document({"kind": "vector", "shape": [2]}, ("Linear", {"out_features": 8}), "Tanh",
                               ("Linear", {"out_features": 2}),
                               training={"task": "classification", "dataset": {"name": "playground", "kind": "circle"},

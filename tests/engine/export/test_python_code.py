@@ -45,6 +45,9 @@ class NoNetsmith:
 sys.meta_path.insert(0, NoNetsmith())
 import torch
 
+# The same thread count as the test process: a convolution's sums depend on how they are split.
+torch.set_num_threads(int(sys.argv[3]))
+
 results = {}
 try:
     import engine  # noqa: F401
@@ -162,7 +165,8 @@ def exported(tmp_path_factory):
         expected[name] = {"keys": list(module.state_dict()), "digest": digest, "outputs": target.analysis.flat.outputs,
                           "shapes": shapes}
     (folder / "cases.json").write_text(json.dumps(cases))
-    run = subprocess.run([sys.executable, "-I", "-c", RUNNER, str(folder / "cases.json"), str(folder / "results.json")],
+    run = subprocess.run([sys.executable, "-I", "-c", RUNNER, str(folder / "cases.json"), str(folder / "results.json"),
+                          str(torch.get_num_threads())],
                          cwd=folder, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
     assert run.returncode == 0, run.stderr
     return expected, json.loads((folder / "results.json").read_text()), folder
