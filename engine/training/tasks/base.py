@@ -19,8 +19,9 @@ from engine.data import DataBundle
 from engine.ops.spec import format_shape
 from engine.training.config import TrainConfig
 from engine.training.loader import iterate
+from engine.training.metrics import Average
 
-__all__ = ["InputInfo", "Runtime", "Task", "TrainingError", "center_crop", "images_for_display"]
+__all__ = ["InputInfo", "Runtime", "Task", "TrainingError", "center_crop", "first_output", "images_for_display"]
 
 
 class TrainingError(ValueError):
@@ -62,8 +63,15 @@ class Runtime:
         scaler.update()
 
 
+def first_output(out: Any) -> torch.Tensor:
+    """A network's first output: the one a task trains on when a network returns several
+    (GoogLeNet with auxiliary heads, a VAE's reconstruction before its mean and log-variance)."""
+    return out[0] if isinstance(out, (tuple, list)) else out
+
+
 class Task:
-    """One kind of training. Subclasses set `name` and implement `train_step` and `evaluate`."""
+    """One kind of training. Subclasses set `name` and implement `evaluate`, and either
+    `batch_loss` (one network, one loss: the common case) or the whole `train_step`."""
 
     name: ClassVar[str] = ""
     networks: ClassVar[tuple[str, ...]] = ("model",)
@@ -79,6 +87,7 @@ class Task:
     # -- set-up --------------------------------------------------------------------------
     def bind(self, runtime: Runtime) -> None:
         self.rt = runtime
+        self.running = Average()  # what train steps gather, reported and reset by train_metrics
         self.setup()
 
     def setup(self) -> None:
@@ -120,16 +129,29 @@ class Task:
     def autocast(self) -> contextlib.AbstractContextManager:
         return self.rt.autocast()
 
+    def batch_loss(self, batch: tuple[torch.Tensor, ...]) -> torch.Tensor:
+        """The loss of the "model" network on one batch (called under autocast)."""
+        raise NotImplementedError(f"{type(self).__name__} implements neither batch_loss nor train_step")
+
     def train_step(self, batch: tuple[torch.Tensor, ...]) -> dict[str, torch.Tensor]:
-        """Train on one batch; returns detached values, "loss" first (the trainer checks they are finite)."""
-        raise NotImplementedError
+        """Train on one batch; returns detached values, "loss" first (the trainer checks they are finite).
+
+        This one takes an optimizer step on "model" with `batch_loss`; tasks that train several
+        networks or gather more than the loss override it."""
+        with self.autocast():
+            loss = self.batch_loss(batch)
+        self.rt.optimize("model", loss)
+        loss = loss.detach()
+        self.running.add("loss", loss, self.batch_size_of(batch))
+        return {"loss": loss}
 
     def batch_size_of(self, batch: tuple[torch.Tensor, ...]) -> int:
         return len(batch[0])
 
     def train_metrics(self) -> dict[str, float]:
         """Metrics gathered during the epoch's training steps (then reset)."""
-        return {}
+        result, self.running = self.running.result(), Average()
+        return result
 
     @torch.no_grad()
     def evaluate(self) -> tuple[dict[str, float], np.ndarray | None]:

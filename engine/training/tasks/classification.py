@@ -29,7 +29,6 @@ class _Classes(Task):
     def setup(self) -> None:
         self.num_classes = self.data.num_classes or 2
         self.loss_fn = build_loss(self.config.loss_name, self.config.loss, self.num_classes, self.rt.device)
-        self.running = Average()
 
     def loss(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         if logits.shape[1] == 1:  # one output unit for two classes: a logit (or a probability for "bce")
@@ -55,10 +54,6 @@ class _Classes(Task):
                 f"{self.data.name} has {self.num_classes} classes, but the network returns shape {shape} "
                 f"per sample: end with Linear(out_features={self.num_classes}) giving logits"
             )
-
-    def train_metrics(self) -> dict[str, float]:
-        result, self.running = self.running.result(), Average()
-        return result
 
 
 class Classification(_Classes):

@@ -20,13 +20,9 @@ import torch.nn.functional as F
 
 from engine.training.losses import wasserstein
 from engine.training.metrics import Average
-from engine.training.tasks.base import Task, TrainingError, images_for_display
+from engine.training.tasks.base import Task, TrainingError, first_output, images_for_display
 
 __all__ = ["GAN"]
-
-
-def _first(out: Any) -> torch.Tensor:
-    return out[0] if isinstance(out, (tuple, list)) else out
 
 
 class GAN(Task):
@@ -38,7 +34,6 @@ class GAN(Task):
     def setup(self) -> None:
         self.variant = self.config.gan.variant
         self.loss_name = self.config.loss_name
-        self.running = Average()
         self.batches_seen = 0
         infos = self.inputs.get("generator", [])
         self.latent_shape = tuple(infos[0].shape) if infos else (self.config.gan.latent_dim,)
@@ -50,8 +45,8 @@ class GAN(Task):
         x = next(iter(self.batches("train")))[0][:2]
         self.train_mode(False)
         with torch.no_grad():
-            fake = _first(self.models["generator"](self.noise(2)))
-            score = _first(self.models["discriminator"](x))
+            fake = first_output(self.models["generator"](self.noise(2)))
+            score = first_output(self.models["discriminator"](x))
         if fake.shape[1:] != x.shape[1:]:
             raise TrainingError(f"the generator makes {tuple(fake.shape[1:])} images, but {self.data.name} has "
                                 f"{tuple(x.shape[1:])}")
@@ -72,9 +67,9 @@ class GAN(Task):
         n = len(real)
         generator, critic = self.models["generator"], self.models["discriminator"]
         with self.autocast():
-            fake = _first(generator(self.noise(n)))
-            d_real = _first(critic(real)).float().reshape(-1)
-            d_fake = _first(critic(fake.detach())).float().reshape(-1)
+            fake = first_output(generator(self.noise(n)))
+            d_real = first_output(critic(real)).float().reshape(-1)
+            d_fake = first_output(critic(fake.detach())).float().reshape(-1)
             if self.variant == "wgan":
                 loss_d = wasserstein(d_real, real=True) + wasserstein(d_fake, real=False)
             else:
@@ -88,7 +83,7 @@ class GAN(Task):
         out = {"loss": loss_d.detach(), "loss_d": loss_d.detach()}
         if self.variant != "wgan" or self.batches_seen % self.config.gan.critic_iters == 0:
             with self.autocast():
-                score = _first(critic(fake)).float().reshape(-1)
+                score = first_output(critic(fake)).float().reshape(-1)
                 loss_g = -score.mean() if self.variant == "wgan" else self._bce(score, True)
             self.rt.optimize("generator", loss_g)
             out["loss_g"] = loss_g.detach()
@@ -114,7 +109,7 @@ class GAN(Task):
     @torch.no_grad()
     def samples(self) -> np.ndarray:
         """Images from 16 fixed latent vectors, as (16, H, W, C) in [0, 1]."""
-        return images_for_display(_first(self.models["generator"](self.fixed_z)), -1.0, 1.0)
+        return images_for_display(first_output(self.models["generator"](self.fixed_z)), -1.0, 1.0)
 
     def snapshot(self) -> dict[str, Any]:
         return {"samples": self.samples()}

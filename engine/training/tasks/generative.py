@@ -12,13 +12,9 @@ from engine.inspect.latent import latent_sweep
 from engine.ops.modules import Reparameterize
 from engine.training.losses import build_loss, vae_terms
 from engine.training.metrics import Average
-from engine.training.tasks.base import Task, TrainingError, images_for_display
+from engine.training.tasks.base import Task, TrainingError, first_output, images_for_display
 
 __all__ = ["VAE", "Reconstruction"]
-
-
-def _first(out: Any) -> torch.Tensor:
-    return out[0] if isinstance(out, (tuple, list)) else out
 
 
 class Reconstruction(Task):
@@ -28,30 +24,21 @@ class Reconstruction(Task):
 
     def setup(self) -> None:
         self.loss_fn = build_loss(self.config.loss_name, self.config.loss)
-        self.running = Average()
 
     def check(self) -> None:
         super().check()
         x = next(iter(self.batches("train")))[0][:2]
         self.train_mode(False)
         with torch.no_grad():
-            out = _first(self.models["model"](x))
+            out = first_output(self.models["model"](x))
         if out.numel() != x.numel():
             raise TrainingError(f"an autoencoder returns as many values as it takes: input {tuple(x.shape[1:])}, "
                                 f"output {tuple(out.shape[1:])}")
 
-    def train_step(self, batch: tuple[torch.Tensor, ...]) -> dict[str, torch.Tensor]:
+    def batch_loss(self, batch: tuple[torch.Tensor, ...]) -> torch.Tensor:
         x = batch[0]
-        with self.autocast():
-            out = _first(self.models["model"](x))
-            loss = self.loss_fn(out.float(), x.reshape(out.shape))
-        self.rt.optimize("model", loss)
-        self.running.add("loss", loss.detach(), len(x))
-        return {"loss": loss.detach()}
-
-    def train_metrics(self) -> dict[str, float]:
-        result, self.running = self.running.result(), Average()
-        return result
+        out = first_output(self.models["model"](x))
+        return self.loss_fn(out.float(), x.reshape(out.shape))
 
     @torch.no_grad()
     def evaluate(self) -> tuple[dict[str, float], np.ndarray | None]:
@@ -59,7 +46,7 @@ class Reconstruction(Task):
         for batch in self.batches("val"):
             x = batch[0]
             with self.autocast():
-                out = _first(self.models["model"](x)).float()
+                out = first_output(self.models["model"](x)).float()
             avg.add("loss", self.loss_fn(out, x.reshape(out.shape)), len(x))
         return avg.result(), None
 
@@ -68,7 +55,7 @@ class Reconstruction(Task):
             return {}
         x = next(iter(self.batches("val")))[0][:8]
         with torch.no_grad():
-            out = _first(self.models["model"](x)).float().reshape(x.shape)
+            out = first_output(self.models["model"](x)).float().reshape(x.shape)
         return {"inputs": images_for_display(x), "reconstructions": images_for_display(out)}
 
 
@@ -82,7 +69,6 @@ class VAE(Task):
     name = "vae"
 
     def setup(self) -> None:
-        self.running = Average()
         self.beta = self.config.loss.beta
         self.prior = torch.Generator(device="cpu").manual_seed(self.config.seed + 7)
 
@@ -117,10 +103,6 @@ class VAE(Task):
         for name, value in (("loss", loss), ("recon", recon), ("kl", kl), ("elbo", -(recon + kl))):
             self.running.add(name, value.detach(), n)
         return {"loss": loss.detach()}
-
-    def train_metrics(self) -> dict[str, float]:
-        result, self.running = self.running.result(), Average()
-        return result
 
     @torch.no_grad()
     def evaluate(self) -> tuple[dict[str, float], np.ndarray | None]:

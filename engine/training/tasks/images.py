@@ -10,13 +10,9 @@ import torch.nn.functional as F
 
 from engine.training.losses import build_loss
 from engine.training.metrics import Average, confusion_matrix, mean_iou, psnr
-from engine.training.tasks.base import Task, TrainingError, center_crop, images_for_display
+from engine.training.tasks.base import Task, TrainingError, center_crop, first_output, images_for_display
 
 __all__ = ["Segmentation", "SuperResolution"]
-
-
-def _first(out: Any) -> torch.Tensor:
-    return out[0] if isinstance(out, (tuple, list)) else out
 
 
 class Segmentation(Task):
@@ -29,14 +25,13 @@ class Segmentation(Task):
     def setup(self) -> None:
         self.num_classes = self.data.num_classes
         self.loss_fn = build_loss(self.config.loss_name, self.config.loss, self.num_classes, self.rt.device)
-        self.running = Average()
 
     def check(self) -> None:
         super().check()
         x, mask = next(iter(self.batches("train")))
         self.train_mode(False)
         with torch.no_grad():
-            out = _first(self.models["model"](x[:2]))
+            out = first_output(self.models["model"](x[:2]))
         if out.dim() != 4 or out.shape[1] < self.num_classes:
             raise TrainingError(f"{self.data.name} has {self.num_classes} classes: the network must return "
                                 f"({self.num_classes}, H, W) logits, not {tuple(out.shape[1:])}")
@@ -52,7 +47,7 @@ class Segmentation(Task):
     def train_step(self, batch: tuple[torch.Tensor, ...]) -> dict[str, torch.Tensor]:
         x, mask = batch
         with self.autocast():
-            logits = _first(self.models["model"](x))
+            logits = first_output(self.models["model"](x))
             loss, target = self._loss(logits, mask)
         self.rt.optimize("model", loss)
         n = len(x)
@@ -60,17 +55,13 @@ class Segmentation(Task):
         self.running.add("pixel_accuracy", (logits.detach().argmax(1) == target).float().mean(), n)
         return {"loss": loss.detach()}
 
-    def train_metrics(self) -> dict[str, float]:
-        result, self.running = self.running.result(), Average()
-        return result
-
     @torch.no_grad()
     def evaluate(self) -> tuple[dict[str, float], np.ndarray | None]:
         avg = Average()
         confusion = np.zeros((self.num_classes, self.num_classes), np.int64)
         for x, mask in self.batches("val"):
             with self.autocast():
-                logits = _first(self.models["model"](x))
+                logits = first_output(self.models["model"](x))
             loss, target = self._loss(logits, mask)
             avg.add("loss", loss, len(x))
             confusion += confusion_matrix(logits.argmax(1), target, self.num_classes)
@@ -85,7 +76,7 @@ class Segmentation(Task):
         x, mask = next(iter(self.batches("val")))
         x, mask = x[:4], mask[:4]
         with torch.no_grad():
-            logits = _first(self.models["model"](x))
+            logits = first_output(self.models["model"](x))
         return {"images": images_for_display(x), "masks": center_crop(mask, *logits.shape[-2:]).cpu().numpy(),
                 "predicted_masks": logits.argmax(1).cpu().numpy()}
 
@@ -99,7 +90,6 @@ class SuperResolution(Task):
 
     def setup(self) -> None:
         self.loss_fn = build_loss(self.config.loss_name, self.config.loss)
-        self.running = Average()
         self.scale = self.data.extras.get("scale", 2)
         self.bicubic_input = self.data.extras.get("bicubic_input", True)
 
@@ -108,7 +98,7 @@ class SuperResolution(Task):
         x, hr = next(iter(self.batches("train")))
         self.train_mode(False)
         with torch.no_grad():
-            out = _first(self.models["model"](x[:2]))
+            out = first_output(self.models["model"](x[:2]))
         if out.dim() != 4 or out.shape[1] != hr.shape[1]:
             raise TrainingError(f"the network returns {tuple(out.shape[1:])} per sample; super-resolution needs "
                                 f"images with {hr.shape[1]} channel(s) like the targets {tuple(hr.shape[1:])}")
@@ -119,25 +109,17 @@ class SuperResolution(Task):
             return x
         return F.interpolate(x, size=size, mode="bicubic", align_corners=False).clamp(0, 1)
 
-    def train_step(self, batch: tuple[torch.Tensor, ...]) -> dict[str, torch.Tensor]:
+    def batch_loss(self, batch: tuple[torch.Tensor, ...]) -> torch.Tensor:
         x, hr = batch
-        with self.autocast():
-            out = _first(self.models["model"](x))
-            loss = self.loss_fn(out.float(), center_crop(hr, *out.shape[-2:]))
-        self.rt.optimize("model", loss)
-        self.running.add("loss", loss.detach(), len(x))
-        return {"loss": loss.detach()}
-
-    def train_metrics(self) -> dict[str, float]:
-        result, self.running = self.running.result(), Average()
-        return result
+        out = first_output(self.models["model"](x))
+        return self.loss_fn(out.float(), center_crop(hr, *out.shape[-2:]))
 
     @torch.no_grad()
     def evaluate(self) -> tuple[dict[str, float], np.ndarray | None]:
         avg = Average()
         for x, hr in self.batches("val"):
             with self.autocast():
-                out = _first(self.models["model"](x)).float()
+                out = first_output(self.models["model"](x)).float()
             h, w = out.shape[-2:]
             target = center_crop(hr, h, w)
             baseline = center_crop(self.bicubic(x, hr.shape[-2:]), h, w)
@@ -158,7 +140,7 @@ class SuperResolution(Task):
         x, hr = next(iter(self.batches("val")))
         x, hr = x[:4], hr[:4]
         with torch.no_grad():
-            out = _first(self.models["model"](x)).float()
+            out = first_output(self.models["model"](x)).float()
         h, w = out.shape[-2:]
         return {"inputs": images_for_display(x), "outputs": images_for_display(out),
                 "targets": images_for_display(center_crop(hr, h, w)),

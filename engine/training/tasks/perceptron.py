@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from engine.training.metrics import Average, confusion_matrix
+from engine.training.metrics import confusion_matrix
 from engine.training.tasks.base import Task, TrainingError
 
 __all__ = ["Perceptron"]
@@ -20,9 +20,6 @@ class Perceptron(Task):
     name = "perceptron"
     monitor = "val_accuracy"
     targets = ("class",)
-
-    def setup(self) -> None:
-        self.running = Average()
 
     def check(self) -> None:
         super().check()
@@ -56,10 +53,6 @@ class Perceptron(Task):
         self.running.add("loss", rate, len(x))
         self.running.add("accuracy", 1 - rate, len(x))
         return {"loss": rate}
-
-    def train_metrics(self) -> dict[str, float]:
-        result, self.running = self.running.result(), Average()
-        return result
 
     @torch.no_grad()
     def evaluate(self) -> tuple[dict[str, float], np.ndarray | None]:

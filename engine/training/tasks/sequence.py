@@ -10,16 +10,12 @@ import torch
 
 from engine.training.losses import build_loss
 from engine.training.metrics import Average
-from engine.training.tasks.base import Task, TrainingError
+from engine.training.tasks.base import Task, TrainingError, first_output
 
 __all__ = ["Sequence"]
 
 SAMPLE_LENGTH = 200
 TEMPERATURE = 0.8
-
-
-def _first(out: Any) -> torch.Tensor:
-    return out[0] if isinstance(out, (tuple, list)) else out
 
 
 class Sequence(Task):
@@ -29,7 +25,6 @@ class Sequence(Task):
     def setup(self) -> None:
         self.vocab = self.data.vocab or ""
         self.loss_fn = build_loss(self.config.loss_name, self.config.loss, None, self.rt.device)
-        self.running = Average()
         self.sampler = torch.Generator().manual_seed(self.config.seed + 13)
 
     def check(self) -> None:
@@ -40,7 +35,7 @@ class Sequence(Task):
         x, _ = next(iter(self.batches("train")))
         self.train_mode(False)
         with torch.no_grad():
-            out = _first(self.models["model"](x[:2]))
+            out = first_output(self.models["model"](x[:2]))
         if out.dim() != 3 or out.shape[1] != x.shape[1] or out.shape[2] < len(self.vocab):
             raise TrainingError(f"the corpus has {len(self.vocab)} characters: the network must return logits "
                                 f"(T, {len(self.vocab)}) or more classes, not {tuple(out.shape[1:])}")
@@ -48,24 +43,16 @@ class Sequence(Task):
     def _loss(self, logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         return self.loss_fn(logits.reshape(-1, logits.shape[-1]).float(), y.reshape(-1))
 
-    def train_step(self, batch: tuple[torch.Tensor, ...]) -> dict[str, torch.Tensor]:
+    def batch_loss(self, batch: tuple[torch.Tensor, ...]) -> torch.Tensor:
         x, y = batch
-        with self.autocast():
-            loss = self._loss(_first(self.models["model"](x)), y)
-        self.rt.optimize("model", loss)
-        self.running.add("loss", loss.detach(), len(x))
-        return {"loss": loss.detach()}
-
-    def train_metrics(self) -> dict[str, float]:
-        result, self.running = self.running.result(), Average()
-        return result
+        return self._loss(first_output(self.models["model"](x)), y)
 
     @torch.no_grad()
     def evaluate(self) -> tuple[dict[str, float], np.ndarray | None]:
         avg = Average()
         for x, y in self.batches("val"):
             with self.autocast():
-                logits = _first(self.models["model"](x))
+                logits = first_output(self.models["model"](x))
             n = y.numel()
             avg.add("loss", self._loss(logits, y), n)
             avg.add("accuracy", (logits.argmax(-1) == y).float().mean(), n)
@@ -83,7 +70,7 @@ class Sequence(Task):
         model = self.models["model"]
         for _ in range(length):
             x = torch.tensor([ids[-window:]], device=self.rt.device)
-            logits = _first(model(x))[0, -1, : len(self.vocab)].float().cpu()
+            logits = first_output(model(x))[0, -1, : len(self.vocab)].float().cpu()
             probs = torch.softmax(logits / temperature, 0)
             ids.append(int(torch.multinomial(probs, 1, generator=self.sampler)))
         return "".join(self.vocab[i] for i in ids)
