@@ -37,11 +37,13 @@ def _median_ms(times: list[float]) -> float:
     return statistics.median(times) * 1e3
 
 
-def epoch_against_bare(layers: tuple[int, ...], rounds: int) -> tuple[float, float]:
-    """Median seconds of our epoch (`PlaygroundSession.step`) and of a plain PyTorch loop's on the same
-    network shape and data (nn.Sequential, F.cross_entropy, SGD, 25 batches of 10), interleaved.
-    The bare loop is the floor for any design that trains with torch."""
+def epoch_against_bare(layers: tuple[int, ...], rounds: int) -> tuple[float, float, float]:
+    """Median seconds of our epoch (`PlaygroundSession.step`, MLPBackprop on the CPU), of the same
+    session stepping with autograd, and of a plain PyTorch loop's on the same network shape and
+    data (nn.Sequential, F.cross_entropy, SGD, 25 batches of 10), interleaved. The bare loop is
+    the floor for any design that trains with autograd."""
     session = PlaygroundSession(PlaygroundSettings(layers=layers), device="cpu")
+    autograd = PlaygroundSession(PlaygroundSettings(layers=layers), device="cpu", backprop="autograd")
     x, y = (torch.from_numpy(a[:session.train_count]) for a in (session.points, session.labels))
     sizes = (2, *layers)
     modules: list[torch.nn.Module] = []
@@ -49,7 +51,7 @@ def epoch_against_bare(layers: tuple[int, ...], rounds: int) -> tuple[float, flo
         modules += [torch.nn.Linear(a, b), torch.nn.Tanh()]
     net = torch.nn.Sequential(*modules, torch.nn.Linear(sizes[-1], 2))
     opt = torch.optim.SGD(net.parameters(), lr=0.03)
-    ours, bare = [], []
+    ours, bare, slow = [], [], []
     for i in range(rounds + 2):
         start = time.perf_counter()
         order = torch.randperm(len(x))
@@ -62,10 +64,12 @@ def epoch_against_bare(layers: tuple[int, ...], rounds: int) -> tuple[float, flo
         middle = time.perf_counter()
         session.step()
         end = time.perf_counter()
+        autograd.step()
         if i >= 2:
             bare.append(middle - start)
             ours.append(end - middle)
-    return statistics.median(ours), statistics.median(bare)
+            slow.append(time.perf_counter() - end)
+    return statistics.median(ours), statistics.median(slow), statistics.median(bare)
 
 
 def against_engine(layers: tuple[int, ...], rounds: int) -> tuple[float, float]:
@@ -170,7 +174,7 @@ def main(frames: int = 40) -> None:
         serial_fps = statistics.median(r["fps"] for r in serial_runs)
         cpu_fps = statistics.median(r["cpu_fps"] for r in serial_runs)
         ours, theirs = against_engine(layers, max(6, count // 3))
-        ours_epoch, floor = epoch_against_bare(layers, count)
+        ours_epoch, autograd_epoch, floor = epoch_against_bare(layers, count)
         serial = sum(parts.values())
         goal = f"goal >= {GOALS[name]:.0f}; " if name in GOALS else ""
         print(f"{name:6s} playing: {fps:5.1f} frames/s ({goal}best run {best['fps']:.1f}); "
@@ -182,8 +186,9 @@ def main(frames: int = 40) -> None:
               f"= {serial * 1e3:.1f} ms")
         print(f"{'':6s} baseline, Trainer epoch + engine.inspect maps: {theirs * 1e3:.1f} ms against our "
               f"{ours * 1e3:.1f} ms (interleaved, no paint); baseline / ours {theirs / ours:.2f}")
-        print(f"{'':6s} floor, a bare PyTorch loop's epoch: {floor * 1e3:.1f} ms against our {ours_epoch * 1e3:.1f} ms "
-              f"(interleaved); ours / bare {ours_epoch / floor:.2f}")
+        print(f"{'':6s} epoch: ours {ours_epoch * 1e3:.1f} ms, ours with autograd {autograd_epoch * 1e3:.1f} ms, "
+              f"a bare PyTorch loop {floor * 1e3:.1f} ms (interleaved); ours / bare {ours_epoch / floor:.2f}, "
+              f"autograd / bare {autograd_epoch / floor:.2f}")
 
 
 if __name__ == "__main__":

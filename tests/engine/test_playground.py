@@ -121,15 +121,27 @@ def test_losses_are_the_tasks_on_every_point():
     assert session.evaluate(record=False)[:2] == pytest.approx((frame.train_loss, frame.test_loss))
 
 
-def test_an_epoch_is_shuffled_batches_of_the_training_set():
-    session = PlaygroundSession(PlaygroundSettings(batch_size=10), device="cpu")
-    steps = []
-    session.optimizer.register_step_post_hook(lambda *args: steps.append(1))
+def _count_batches(session: PlaygroundSession) -> list[int]:
+    """The size of every batch a gradient step is taken on, by whichever backprop the session uses."""
+    sizes: list[int] = []
+    if session._backprop is None:  # one training-mode forward a step (frame() evaluates in eval mode)
+        session.module.get_submodule("fc1").register_forward_pre_hook(
+            lambda m, args: sizes.append(len(args[0])) if m.training else None)
+        return sizes
+    step = session._backprop.step
+    session._backprop.step = lambda x, y, lr: (sizes.append(len(x)), step(x, y, lr))
+    return sizes
+
+
+@pytest.mark.parametrize("backprop", ["auto", "autograd"])
+def test_an_epoch_is_shuffled_batches_of_the_training_set(backprop):
+    session = PlaygroundSession(PlaygroundSettings(batch_size=10), device="cpu", backprop=backprop)
+    sizes = _count_batches(session)
     session.step()
-    assert len(steps) == 25 and session.epoch == 1  # 250 training points
+    assert sizes == [10] * 25 and session.epoch == 1  # 250 training points
     session.update(batch_size=30)
     session.step()
-    assert len(steps) == 25 + 9 and session.epoch == 2  # 8 full batches and one of 10
+    assert sizes == [10] * 25 + [30] * 8 + [10] and session.epoch == 2  # 8 full batches and one of 10
 
 
 @pytest.mark.parametrize("dataset, settings, epochs, goal", [
@@ -185,10 +197,9 @@ def test_points_can_be_added_and_replaced():
     assert session.train_count == 251 and len(session.points) == 501 and session.epoch == 1
     assert session.settings.dataset == "custom"
     assert tuple(session.points[250]) == (1.0, -2.0) and session.labels[250] == 1
-    steps = []
-    session.optimizer.register_step_post_hook(lambda *args: steps.append(1))
+    sizes = _count_batches(session)
     session.step()
-    assert len(steps) == 25  # 251 points, batch 10: a last batch of one point is dropped (BatchNorm-safe)
+    assert sizes == [10] * 25  # 251 points, batch 10: a last batch of one point is dropped (BatchNorm-safe)
     xy = np.array([[0, 0], [1, 1], [-1, -1], [2, 2]], np.float32)
     session.set_points(xy, np.array([0, 1, 0, 1]))
     assert len(session.points) == 4 and session.train_count == 2 and session.epoch == 0
