@@ -25,13 +25,7 @@ from engine.playground import (
 from engine.training.regularization import apply_penalty, penalised_weights, penalty_value
 from tests.helpers import sequential_document
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def test_the_network_is_an_ordinary_graph():

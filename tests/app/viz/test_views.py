@@ -18,13 +18,7 @@ from engine.data import load_dataset  # noqa: E402
 from engine.templates import load_template  # noqa: E402
 from engine.training import Snapshot, Trainer  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def snapshot_of(doc) -> Snapshot:
