@@ -23,7 +23,7 @@ from torch.utils.data import TensorDataset
 from engine.data.bundle import DataBundle, DatasetSpec, LoadContext
 from engine.params import Param
 
-__all__ = ["CLASSIFY_POINTS", "EXTENT", "REGRESS_POINTS", "SPECS", "playground_points"]
+__all__ = ["CLASSIFY_POINTS", "EXTENT", "GENERATORS", "REGRESS_POINTS", "SPECS", "playground_points"]
 
 CLASSIFY_POINTS = 500
 REGRESS_POINTS = 1200
@@ -32,7 +32,12 @@ CLASSIFICATION_KINDS = ("circle", "xor", "gauss", "spiral")
 REGRESSION_KINDS = ("plane", "multi_gauss")
 
 
+# Each generator needs only math and numpy: the training-script exporter copies them verbatim,
+# so an exported train.py draws the very points Netsmith trains on.
+
+
 def _circle(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Class 1 within radius 2.5 of the centre, class 0 between 3.5 and 5."""
     radius = 5.0
     half = n // 2
     r = np.concatenate([rng.uniform(0, radius * 0.5, half), rng.uniform(radius * 0.7, radius, n - half)])
@@ -44,6 +49,7 @@ def _circle(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray,
 
 
 def _xor(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Class 1 where x and y have the same sign; points keep 0.3 away from the axes."""
     x, y = rng.uniform(-5, 5, n), rng.uniform(-5, 5, n)
     x = x + np.where(x > 0, 0.3, -0.3)
     y = y + np.where(y > 0, 0.3, -0.3)
@@ -53,6 +59,7 @@ def _xor(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np
 
 
 def _gauss(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Two Gaussian clouds around (2, 2) (class 1) and (-2, -2) (class 0)."""
     variance = 0.5 + noise * 7.0  # d3 linear scale [0, 0.5] -> [0.5, 4]
     half = n // 2
     pos = rng.normal(2.0, math.sqrt(variance), (half, 2))
@@ -62,6 +69,7 @@ def _gauss(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, 
 
 
 def _spiral(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaved spiral arms of 1.75 turns."""
     half = n // 2
     points, labels = [], []
     for delta, label in ((0.0, 1), (math.pi, 0)):
@@ -76,28 +84,27 @@ def _spiral(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray,
 
 
 def _plane(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The value (x + y) / 10 of a tilted plane."""
     x, y = rng.uniform(-6, 6, n), rng.uniform(-6, 6, n)
     nx, ny = rng.uniform(-6, 6, n) * noise, rng.uniform(-6, 6, n) * noise
     label = (x + nx + y + ny) / 10.0  # d3 linear scale [-10, 10] -> [-1, 1], unclamped
     return np.stack([x, y], 1), label
 
 
-_GAUSSIANS = ((-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1))
-
-
 def _multi_gauss(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Six Gaussian bumps of value +1 or -1, each reaching 0 at distance 2."""
     x, y = rng.uniform(-6, 6, n), rng.uniform(-6, 6, n)
     nx, ny = rng.uniform(-6, 6, n) * noise, rng.uniform(-6, 6, n) * noise
     px, py = x + nx, y + ny
     label = np.zeros(n)
-    for cx, cy, sign in _GAUSSIANS:
+    for cx, cy, sign in ((-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)):
         # d3 linear scale [0, 2] -> [1, 0], clamped: 1 at the centre, 0 from distance 2 on.
         value = sign * np.clip(1.0 - np.hypot(px - cx, py - cy) / 2.0, 0.0, 1.0)
         label = np.where(np.abs(value) > np.abs(label), value, label)
     return np.stack([x, y], 1), label
 
 
-_GENERATORS = {
+GENERATORS = {
     "circle": _circle, "xor": _xor, "gauss": _gauss, "spiral": _spiral,
     "plane": _plane, "multi_gauss": _multi_gauss,
 }
@@ -110,7 +117,7 @@ def playground_points(
     regression = kind in REGRESSION_KINDS
     n = points or (REGRESS_POINTS if regression else CLASSIFY_POINTS)
     rng = np.random.default_rng(seed)
-    xy, label = _GENERATORS[kind](n, noise, rng)
+    xy, label = GENERATORS[kind](n, noise, rng)
     order = rng.permutation(len(xy))
     return xy[order].astype(np.float32), label[order].astype(np.float32 if regression else np.int64)
 

@@ -15,10 +15,12 @@ Playground draws them.
 
 from __future__ import annotations
 
+import inspect
 import textwrap
 from pathlib import Path
 from typing import Any
 
+from engine.data.playground import GENERATORS, REGRESSION_KINDS
 from engine.export.network import ExportError, ExportTarget
 from engine.export.python_code import write_python
 
@@ -37,7 +39,6 @@ LOSSES: dict[str, tuple[str, ...]] = {
 }
 _IMAGE_SETS = ("digits", "mnist", "fashion_mnist", "cifar10", "fake", "image_folder")
 _CLASSES = {"digits": 10, "mnist": 10, "fashion_mnist": 10, "cifar10": 10, "playground": 2, "logic": 2}
-_PLAYGROUND_REGRESSION = ("plane", "multi_gauss")
 _SCHEDULE_DEFAULTS: dict[str, dict[str, Any]] = {
     "constant": {},
     "step": {"step_size": 10, "gamma": 0.1},
@@ -129,7 +130,7 @@ class _Script:
                                   f"{self.output_shape[0]} logits")
         if self.dataset == "playground":
             kind = self.options.get("kind", "circle")
-            regression = kind in _PLAYGROUND_REGRESSION
+            regression = kind in REGRESSION_KINDS
             if regression != (self.task == "regression"):
                 raise ExportError(f"playground '{kind}' is a {'regression' if regression else 'classification'} "
                                   f"set, the recipe's task is {self.task}")
@@ -296,9 +297,9 @@ class _Script:
     def _playground(self) -> str:
         o = self.options
         kind = o.get("kind", "circle")
-        if kind not in _PLAYGROUND:
-            raise ExportError(f"playground: unknown kind {kind!r} (known: {', '.join(_PLAYGROUND)})")
-        regression = kind in _PLAYGROUND_REGRESSION
+        if kind not in GENERATORS:
+            raise ExportError(f"playground: unknown kind {kind!r} (known: {', '.join(GENERATORS)})")
+        regression = kind in REGRESSION_KINDS
         points = o.get("points") or (1200 if regression else 500)
         noise = float(o.get("noise", 0.0))
         ratio = float(o.get("train_ratio", 0.5))
@@ -315,7 +316,7 @@ class _Script:
             n_train = math.floor(len(x) * {ratio!r})
             return TensorDataset(x[:n_train], y[:n_train]), TensorDataset(x[n_train:], y[n_train:])
         '''
-        return textwrap.dedent(_PLAYGROUND[kind]).strip() + "\n\n\n" + _data_function(body)
+        return _playground_generator(kind) + "\n\n" + _data_function(body)
 
     # -- loss, optimizer, schedule -----------------------------------------------------------------
     def _loss(self) -> str:
@@ -438,6 +439,12 @@ def _shape(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
+def _playground_generator(kind: str) -> str:
+    """The training engine's own generator of a Playground set, renamed `kind`."""
+    generator = GENERATORS[kind]
+    return inspect.getsource(generator).replace(f"def {generator.__name__}(", f"def {kind}(", 1)
+
+
 def _data_function(body: str) -> str:
     text = textwrap.indent(textwrap.dedent(body).strip(), "    ")
     return "def load_data(seed: int) -> tuple[Dataset, Dataset | None]:\n" + text + "\n"
@@ -470,72 +477,6 @@ def fit_images(images: torch.Tensor) -> torch.Tensor:
         images = (images * luma).sum(1, keepdim=True)
     return images
 '''.strip() + "\n"
-
-# TensorFlow Playground's generators (src/dataset.ts), as the training engine draws them.
-_PLAYGROUND = {
-    "circle": '''
-        def circle(n, noise, rng):
-            """Class 1 within radius 2.5 of the centre, class 0 between 3.5 and 5."""
-            half = n // 2
-            r = np.concatenate([rng.uniform(0, 2.5, half), rng.uniform(3.5, 5.0, n - half)])
-            angle = rng.uniform(0, 2 * math.pi, n)
-            x, y = r * np.sin(angle), r * np.cos(angle)
-            nx, ny = rng.uniform(-5, 5, n) * noise, rng.uniform(-5, 5, n) * noise
-            return np.stack([x, y], 1), (np.hypot(x + nx, y + ny) < 2.5).astype(np.int64)
-    ''',
-    "xor": '''
-        def xor(n, noise, rng):
-            """Class 1 where x and y have the same sign; points keep 0.3 away from the axes."""
-            x, y = rng.uniform(-5, 5, n), rng.uniform(-5, 5, n)
-            x = x + np.where(x > 0, 0.3, -0.3)
-            y = y + np.where(y > 0, 0.3, -0.3)
-            nx, ny = rng.uniform(-5, 5, n) * noise, rng.uniform(-5, 5, n) * noise
-            return np.stack([x, y], 1), ((x + nx) * (y + ny) >= 0).astype(np.int64)
-    ''',
-    "gauss": '''
-        def gauss(n, noise, rng):
-            """Two Gaussian clouds around (2, 2) (class 1) and (-2, -2) (class 0)."""
-            sigma = math.sqrt(0.5 + noise * 7.0)
-            half = n // 2
-            points = np.concatenate([rng.normal(2.0, sigma, (half, 2)), rng.normal(-2.0, sigma, (n - half, 2))])
-            labels = np.concatenate([np.ones(half, np.int64), np.zeros(n - half, np.int64)])
-            return points, labels
-    ''',
-    "spiral": '''
-        def spiral(n, noise, rng):
-            """Two interleaved spiral arms of 1.75 turns."""
-            half = n // 2
-            points, labels = [], []
-            for delta, label in ((0.0, 1), (math.pi, 0)):
-                i = np.arange(half)
-                r = i / half * 5
-                t = 1.75 * i / half * 2 * math.pi + delta
-                x = r * np.sin(t) + rng.uniform(-1, 1, half) * noise
-                y = r * np.cos(t) + rng.uniform(-1, 1, half) * noise
-                points.append(np.stack([x, y], 1))
-                labels.append(np.full(half, label, np.int64))
-            return np.concatenate(points), np.concatenate(labels)
-    ''',
-    "plane": '''
-        def plane(n, noise, rng):
-            """The value (x + y) / 10 of a tilted plane."""
-            x, y = rng.uniform(-6, 6, n), rng.uniform(-6, 6, n)
-            nx, ny = rng.uniform(-6, 6, n) * noise, rng.uniform(-6, 6, n) * noise
-            return np.stack([x, y], 1), (x + nx + y + ny) / 10.0
-    ''',
-    "multi_gauss": '''
-        def multi_gauss(n, noise, rng):
-            """Six Gaussian bumps of value +1 or -1, each reaching 0 at distance 2."""
-            x, y = rng.uniform(-6, 6, n), rng.uniform(-6, 6, n)
-            nx, ny = rng.uniform(-6, 6, n) * noise, rng.uniform(-6, 6, n) * noise
-            px, py = x + nx, y + ny
-            value = np.zeros(n)
-            for cx, cy, sign in ((-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)):
-                bump = sign * np.clip(1.0 - np.hypot(px - cx, py - cy) / 2.0, 0.0, 1.0)
-                value = np.where(np.abs(bump) > np.abs(value), bump, value)
-            return np.stack([x, y], 1), value
-    ''',
-}
 
 _RUNTIME = '''
 def pick_device(name: str, local_rank: int) -> torch.device:

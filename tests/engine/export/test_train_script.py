@@ -13,6 +13,7 @@ import pytest
 import torch
 
 from engine.compiler import compile_network
+from engine.data import LoadContext, load_dataset
 from engine.document import Document
 from engine.export import ExportError, export, export_target, load_weights
 from engine.export.train_script import train_script
@@ -225,3 +226,26 @@ def test_each_dataset_loads_in_the_networks_input_shape(name, tmp_path):
     assert tuple(x.shape) == script.INPUT_SHAPE and y.dtype == torch.int64
     if x.dim() == 3:
         assert 0.0 <= float(x.min()) and float(x.max()) <= 1.0
+
+
+@pytest.mark.parametrize("kind", ["circle", "xor", "gauss", "spiral", "plane", "multi_gauss"])
+def test_script_draws_the_very_playground_points_netsmith_trains_on(kind, tmp_path):
+    regression = kind in ("plane", "multi_gauss")
+    options = {"name": "playground", "kind": kind, "noise": 0.2, "train_ratio": 0.7}
+    doc = mlp({"task": "regression" if regression else "classification", "dataset": options},
+              outputs=1 if regression else 2)
+    export(doc, "script", tmp_path / "train.py")
+    spec = importlib.util.spec_from_file_location(f"train_points_{kind}", tmp_path / "train.py")
+    script = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        spec.loader.exec_module(script)
+        train, val = script.load_data(3)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("model", None)
+    ours = load_dataset("playground", {k: v for k, v in options.items() if k != "name"}, LoadContext(seed=3))
+    assert len(train) == len(ours.train) == (840 if regression else 350)
+    for theirs, expected in ((train, ours.train), (val, ours.val)):
+        for a, b in zip(theirs.tensors, expected.tensors):
+            assert a.dtype == b.dtype and torch.equal(a, b)
