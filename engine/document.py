@@ -174,11 +174,7 @@ class Document:
         blocks. Raises `DocumentError` like `load` (the editor pastes blocks with this).
         """
         where = f"blocks.{name}"
-        reason = check_identifier(name)
-        if reason:
-            raise DocumentError(where, f"bad block name: {reason}")
-        if name in CATALOG:
-            raise DocumentError(where, f"a block cannot be called like the op {name}")
+        _check_block_name(name, where)
         reader = _Reader()
         block = reader.new_block(self, name, data, where)
         reader._graph(block.body, data, where)
@@ -272,6 +268,14 @@ def _kind(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
+def _check_block_name(name: str, where: str) -> None:
+    reason = check_identifier(name)
+    if reason:
+        raise DocumentError(where, f"bad block name: {reason}")
+    if name in CATALOG:
+        raise DocumentError(where, f"a block cannot be called like the op {name}")
+
+
 class _Reader:
     """Turns parsed JSON into a Document, raising DocumentError at the first defect."""
 
@@ -331,11 +335,7 @@ class _Reader:
         deps = nx.DiGraph()
         for name, data in blocks.items():
             where = f"blocks.{name}"
-            reason = check_identifier(name)
-            if reason:
-                raise DocumentError(where, f"bad block name: {reason}")
-            if name in CATALOG:
-                raise DocumentError(where, f"a block cannot be called like the op {name}")
+            _check_block_name(name, where)
             doc.blocks[name] = self.new_block(doc, name, data, where)
             deps.add_node(name)
             for node in self._list(data.get("nodes", []), f"{where}.nodes"):
