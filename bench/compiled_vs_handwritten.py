@@ -123,7 +123,7 @@ def step_times(model: nn.Module, x: torch.Tensor, y: torch.Tensor, steps: int) -
     return times
 
 
-def main(batch: int = 32, rounds: int = 5, steps: int = 6) -> None:
+def main(batch: int = 32, rounds: int = 15, steps: int = 6) -> None:
     torch.set_num_threads(2)
     torch.manual_seed(0)
     hand = HandWritten()
