@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from templates._build import classic, generative, googlenet, mobile, pixels, resnet, segmentation, sequence, vgg
+from templates._build import classic, generative, googlenet, hrnet, mobile, pixels, resnet, segmentation, sequence, vgg
 from templates._build.builder import Template
 
-FAMILIES = (classic, vgg, googlenet, resnet, mobile, generative, pixels, segmentation, sequence)
+FAMILIES = (classic, vgg, googlenet, resnet, hrnet, mobile, generative, pixels, segmentation, sequence)
 
 
 def builders() -> dict[str, Callable[[], Template]]:

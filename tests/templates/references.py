@@ -397,3 +397,93 @@ class GCN(nn.Module):
         a_hat = d @ a @ d
         h = F.dropout(F.relu(self.gc1(F.dropout(x, 0.5, self.training), a_hat)), 0.5, self.training)
         return self.gc2(h, a_hat)
+
+
+class HRBasicBlock(nn.Module):
+    def __init__(self, planes):
+        super().__init__()
+        self.conv1 = nn.Conv2d(planes, planes, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+
+    def forward(self, x):
+        return F.relu(self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x))))) + x)
+
+
+class HRExchange(nn.Module):
+    """HRNet's fuse layers (HighResolutionModule._make_fuse_layers in the authors' code), one
+    attribute per path: 1x1 conv + BN + nearest upsampling up, strided 3x3 convs + BN down."""
+
+    def __init__(self, widths):
+        super().__init__()
+        self.widths = widths
+        n = len(widths)
+        for i in range(n):
+            for j in range(n):
+                name = f"to{i + 1}_from{j + 1}"
+                if j > i:
+                    setattr(self, f"{name}_conv", nn.Conv2d(widths[j], widths[i], 1, bias=False))
+                    setattr(self, f"{name}_bn", nn.BatchNorm2d(widths[i]))
+                elif j < i:
+                    steps = i - j
+                    for k in range(1, steps + 1):
+                        suffix = "" if steps == 1 else str(k)
+                        out = widths[i] if k == steps else widths[j]
+                        setattr(self, f"{name}_conv{suffix}", nn.Conv2d(widths[j], out, 3, 2, 1, bias=False))
+                        setattr(self, f"{name}_bn{suffix}", nn.BatchNorm2d(out))
+
+    def forward(self, *xs):
+        n = len(xs)
+        outs = []
+        for i in range(n):
+            total = 0
+            for j in range(n):
+                name = f"to{i + 1}_from{j + 1}"
+                if j == i:
+                    y = xs[j]
+                elif j > i:
+                    y = getattr(self, f"{name}_bn")(getattr(self, f"{name}_conv")(xs[j]))
+                    y = F.interpolate(y, scale_factor=2 ** (j - i), mode="nearest")
+                else:
+                    y, steps = xs[j], i - j
+                    for k in range(1, steps + 1):
+                        suffix = "" if steps == 1 else str(k)
+                        y = getattr(self, f"{name}_bn{suffix}")(getattr(self, f"{name}_conv{suffix}")(y))
+                        if k < steps:
+                            y = F.relu(y)
+                total = total + y
+            outs.append(F.relu(total))
+        return outs
+
+
+class HRNetSmall(nn.Module):
+    """Sun et al. 2019 scaled to 32x32 digits: branches of 16/32/64 channels, HRNetV2's head."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem_conv, self.stem_bn = nn.Conv2d(1, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16)
+        self.layer1 = HRBasicBlock(16)
+        self.stage2_branch1 = HRBasicBlock(16)
+        self.transition1_conv, self.transition1_bn = nn.Conv2d(16, 32, 3, 2, 1, bias=False), nn.BatchNorm2d(32)
+        self.stage2_branch2 = HRBasicBlock(32)
+        self.fuse2 = HRExchange((16, 32))
+        self.stage3_branch1, self.stage3_branch2 = HRBasicBlock(16), HRBasicBlock(32)
+        self.transition2_conv, self.transition2_bn = nn.Conv2d(32, 64, 3, 2, 1, bias=False), nn.BatchNorm2d(64)
+        self.stage3_branch3 = HRBasicBlock(64)
+        self.fuse3 = HRExchange((16, 32, 64))
+        self.head_conv, self.head_bn = nn.Conv2d(112, 112, 1, bias=False), nn.BatchNorm2d(112)
+        self.fc = nn.Linear(112, 10)
+
+    def forward(self, x):
+        x = self.layer1(F.relu(self.stem_bn(self.stem_conv(x))))
+        x1 = self.stage2_branch1(x)
+        x2 = self.stage2_branch2(F.relu(self.transition1_bn(self.transition1_conv(x))))
+        x1, x2 = self.fuse2(x1, x2)
+        x3 = F.relu(self.transition2_bn(self.transition2_conv(x2)))
+        x1, x2, x3 = self.fuse3(self.stage3_branch1(x1), self.stage3_branch2(x2), self.stage3_branch3(x3))
+        size = x1.shape[-2:]
+        x = torch.cat([x1, F.interpolate(x2, size=size, mode="bilinear", align_corners=False),
+                       F.interpolate(x3, size=size, mode="bilinear", align_corners=False)], 1)
+        x = F.relu(self.head_bn(self.head_conv(x)))
+        return self.fc(F.adaptive_avg_pool2d(x, 1).flatten(1))

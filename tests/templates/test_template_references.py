@@ -44,6 +44,7 @@ REFERENCES = {
     "lstm_char": {"model": (lambda: ref.CharRNN("LSTM"), None)},
     "gru_char": {"model": (lambda: ref.CharRNN("GRU"), None)},
     "gcn": {"model": (ref.GCN, None)},
+    "hrnet_small": {"model": (ref.HRNetSmall, None)},
 }
 
 
