@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from engine.data import graphs, images, playground, synthetic, tabular, text
+from engine.data import graphs, images, playground, spectrograms, synthetic, tabular, text
 from engine.data.bundle import DataBundle, DataError, DatasetSpec, LoadContext
 
 __all__ = ["DATASETS", "DataBundle", "DataError", "DatasetSpec", "LoadContext", "load_dataset"]
 
 DATASETS: dict[str, DatasetSpec] = {
     spec.name: spec
-    for family in (images, playground, text, graphs, synthetic, tabular)
+    for family in (images, playground, text, graphs, synthetic, spectrograms, tabular)
     for spec in family.SPECS
 }
 

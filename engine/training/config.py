@@ -28,7 +28,7 @@ __all__ = [
 TASKS: dict[str, tuple[tuple[str, ...], str]] = {
     "classification": (("digits", "mnist", "fashion_mnist", "cifar10", "fake", "image_folder", "playground",
                         "logic", "csv"), "cross_entropy"),
-    "regression": (("playground", "csv"), "mse"),
+    "regression": (("playground", "csv", "spectrograms"), "mse"),
     "reconstruction": (("digits", "mnist", "fashion_mnist", "cifar10", "fake", "image_folder", "shapes"), "mse"),
     "vae": (("digits", "mnist", "fashion_mnist", "cifar10", "fake", "image_folder", "shapes"), "vae"),
     "gan": (("digits", "mnist", "fashion_mnist", "cifar10", "fake", "image_folder", "shapes"), "bce"),

@@ -9,10 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from templates._build import classic, generative, googlenet, hrnet, mobile, pixels, resnet, segmentation, sequence, vgg
+from templates._build import (
+    classic,
+    generative,
+    googlenet,
+    hrnet,
+    mobile,
+    pixels,
+    resnet,
+    segmentation,
+    separation,
+    sequence,
+    vgg,
+)
 from templates._build.builder import Template
 
-FAMILIES = (classic, vgg, googlenet, resnet, hrnet, mobile, generative, pixels, segmentation, sequence)
+FAMILIES = (classic, vgg, googlenet, resnet, hrnet, mobile, generative, pixels, segmentation, separation, sequence)
 
 
 def builders() -> dict[str, Callable[[], Template]]:

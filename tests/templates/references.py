@@ -487,3 +487,34 @@ class HRNetSmall(nn.Module):
                        F.interpolate(x3, size=size, mode="bilinear", align_corners=False)], 1)
         x = F.relu(self.head_bn(self.head_conv(x)))
         return self.fc(F.adaptive_avg_pool2d(x, 1).flatten(1))
+
+
+class SingingVoiceUNet(nn.Module):
+    """Jansson et al. 2017, section 3: a mask over the mixture's magnitude spectrogram."""
+
+    def __init__(self):
+        super().__init__()
+        widths = (1, 16, 32, 64, 128, 256, 512)
+        for i in range(1, 7):
+            setattr(self, f"enc{i}", nn.Module())
+            getattr(self, f"enc{i}").conv = nn.Conv2d(widths[i - 1], widths[i], 5, 2, 2)
+            getattr(self, f"enc{i}").bn = nn.BatchNorm2d(widths[i])
+        for i, (cin, cout) in enumerate(((512, 256), (512, 128), (256, 64), (128, 32), (64, 16)), start=1):
+            setattr(self, f"dec{i}", nn.Module())
+            getattr(self, f"dec{i}").deconv = nn.ConvTranspose2d(cin, cout, 5, 2, 2, output_padding=1)
+            getattr(self, f"dec{i}").bn = nn.BatchNorm2d(cout)
+        self.dec6 = nn.ConvTranspose2d(32, 1, 5, 2, 2, output_padding=1)
+
+    def forward(self, mixture):
+        skips, x = [], mixture
+        for i in range(1, 7):
+            block = getattr(self, f"enc{i}")
+            x = F.leaky_relu(block.bn(block.conv(x)), 0.2)
+            skips.append(x)
+        for i in range(1, 6):
+            block = getattr(self, f"dec{i}")
+            x = F.relu(block.bn(block.deconv(x)))
+            if i <= 3:
+                x = F.dropout(x, 0.5, self.training)
+            x = torch.cat([x, skips[5 - i]], 1)
+        return torch.sigmoid(self.dec6(x)) * mixture

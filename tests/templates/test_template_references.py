@@ -45,6 +45,7 @@ REFERENCES = {
     "gru_char": {"model": (lambda: ref.CharRNN("GRU"), None)},
     "gcn": {"model": (ref.GCN, None)},
     "hrnet_small": {"model": (ref.HRNetSmall, None)},
+    "singing_voice_unet": {"model": (ref.SingingVoiceUNet, small(2, 1, 128, 64))},
 }
 
 

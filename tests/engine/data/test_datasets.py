@@ -101,6 +101,25 @@ def test_super_resolution_pairs():
         load_dataset("super_resolution", {"size": 32, "scale": 3})
 
 
+def test_spectrograms_are_a_voice_over_an_accompaniment():
+    data = load_dataset("spectrograms", {"bins": 64, "frames": 32, "count": 20}, LoadContext(validation_split=0.25))
+    mix, voice = (torch.cat(t) for t in zip(data.train.tensors, data.val.tensors))
+    assert mix.shape == voice.shape == (20, 1, 64, 32) and data.input_shape == (1, 64, 32)
+    assert len(data.val) == 5 and data.target == "value"
+    assert torch.allclose(mix.amax(dim=(1, 2, 3)), torch.ones(20))  # each mixture peaks at 1
+    accompaniment = mix - voice
+    assert float(accompaniment.min()) >= -1e-6  # magnitudes add: the voice never exceeds the mixture
+    # Both sources are really there, and the voice is the smaller share (it must be found, not copied).
+    share = float(voice.sum() / mix.sum())
+    assert 0.1 < share < 0.5
+    # The voice is harmonic: in a frame where it sings, its energy sits in separated ridges.
+    frame = voice[0, 0, :, voice[0, 0].sum(0).argmax()]
+    peaks = ((frame[1:-1] > frame[:-2]) & (frame[1:-1] > frame[2:]) & (frame[1:-1] > 0.05 * frame.max())).sum()
+    assert peaks >= 3
+    again = load_dataset("spectrograms", {"bins": 64, "frames": 32, "count": 20}, LoadContext(validation_split=0.25))
+    assert torch.equal(again.train.tensors[0], data.train.tensors[0])  # seeded
+
+
 def test_fake_data_and_logic():
     data = load_dataset("fake", {"shape": [1, 8, 8], "classes": 3, "count": 20})
     assert data.input_shape == (1, 8, 8) and len(data.train) == 16
