@@ -496,11 +496,11 @@ class MainWindow(QMainWindow):
         analysis = self.session.analysis
         ops = [n.op for n in analysis.flat.nodes.values()] if analysis is not None else []
         has_conv = any(op in ("Conv2d", "ConvTranspose2d") for op in ops)
-        two_d = False
+        shape: tuple[int, ...] = ()
         if analysis is not None and len(analysis.flat.inputs) == 1:
             node = analysis.nodes.get(analysis.flat.inputs[0])
-            two_d = node is not None and node.ok and tuple(node.outputs[0].shape) == (2,)
-        self.inside.set_task(task, has_conv, two_d)
+            shape = tuple(node.outputs[0].shape) if node is not None and node.ok else ()
+        self.inside.set_task(task, has_conv, two_d=shape == (2,), image_input=len(shape) == 3)
 
     def _watch_selection(self) -> None:
         """The selected node's activations (and filters) in the views, from the run or the current weights."""

@@ -33,9 +33,9 @@ class InsideView(QTabWidget):
         self.task = ""
         self.set_task("", has_conv=False, two_d=False)
 
-    def set_task(self, task: str, has_conv: bool, two_d: bool) -> None:
-        """Show the tabs that fit: samples and confusion for classes, the task's own pictures, filters when
-        there are convolutions, a boundary for 2-D inputs."""
+    def set_task(self, task: str, has_conv: bool, two_d: bool, image_input: bool = False) -> None:
+        """Show the tabs that fit: samples and confusion for classes, the task's own pictures (for
+        regression, only of images), filters when there are convolutions, a boundary for 2-D inputs."""
         if task != self.task:
             self.task_view.set_task(task)
             self.confusion.set_matrix(None)
@@ -45,7 +45,7 @@ class InsideView(QTabWidget):
             self.filters: has_conv,
             self.samples: task == "classification" and not two_d,
             self.confusion: classes,
-            self.task_view: task in TASK_TITLES,
+            self.task_view: task in TASK_TITLES and (task != "regression" or image_input),
             self.boundary: two_d,
         }
         for widget, shown in visible.items():

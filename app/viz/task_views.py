@@ -1,6 +1,6 @@
 """What a generative or dense-prediction task makes, as it learns: a GAN's samples per epoch,
 a VAE's reconstructions and latent sweep, super-resolution side by side, segmentation
-overlays, generated text."""
+overlays, image-to-image regression (source separation) side by side, generated text."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ TASK_TITLES = {
     "super_resolution": "Super-resolution",
     "segmentation": "Segmentation",
     "sequence": "Generated text",
+    "regression": "Estimates",  # shown for image inputs only (InsideView.set_task)
 }
 
 # Class colours for masks (class 0, the background, is left clear).
@@ -100,6 +101,8 @@ class TaskView(QWidget):
             "super_resolution": "Each row: the network's input, bicubic upsampling, the network's output, the "
                                 "original",
             "segmentation": "Each row: the image, the true mask, the predicted mask",
+            "regression": "For each sample: the network's input, its output, the target (spectrograms: "
+                          "low frequencies at the bottom, magnitudes square-rooted)",
             "sequence": "Text the model writes, sampled after each epoch (newest first)",
         }.get(task, ""))
 
@@ -122,6 +125,12 @@ class TaskView(QWidget):
             images = [display_images(c, False) for c in columns]
             rows = [images[c][i] for i in range(len(images[0])) for c in range(4)]
             self.tiles.set_tiles(rows, columns=4, titles=("input", "bicubic", "model", "original"))
+        elif self.task == "regression" and "outputs" in data:
+            columns = [display_images(data[c], False) for c in ("inputs", "outputs", "targets")]
+            tiles = [columns[c][i] for i in range(len(columns[0])) for c in range(3)]
+            # Two samples side by side per row: spectrograms are tall, and a dock is wider than high.
+            pairs = 2 if len(columns[0]) > 1 else 1
+            self.tiles.set_tiles(tiles, columns=3 * pairs, titles=("input", "output", "target") * pairs)
         elif self.task == "segmentation" and "predicted_masks" in data:
             images = display_images(data["images"], False)
             masks, predicted = np.asarray(data["masks"]), np.asarray(data["predicted_masks"])

@@ -84,7 +84,8 @@ def voice_and_accompaniment(count: int, bins: int, frames: int, seed: int = 0) -
 def _load_spectrograms(options: Mapping[str, Any], ctx: LoadContext) -> DataBundle:
     mix, voice = voice_and_accompaniment(options["count"], options["bins"], options["frames"], ctx.seed)
     train, val = split_tensors((mix, voice), ctx.validation_split, ctx.seed)
-    return DataBundle("voice spectrograms", train, val, tuple(mix.shape[1:]), target="value")
+    return DataBundle("voice spectrograms", train, val, tuple(mix.shape[1:]), target="value",
+                      extras={"display": "spectrogram"})
 
 
 SPECS = (

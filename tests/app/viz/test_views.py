@@ -110,6 +110,23 @@ def test_super_resolution_side_by_side_and_segmentation_overlays(qtbot):
     assert painted.shape == (2, 2, 3) and np.all(painted[0, 0] == 0) and painted[0, 1, 2] > 0.4
 
 
+def test_separation_shows_mixture_estimate_and_voice(qtbot):
+    doc = load_template("singing_voice_unet")
+    doc.training = doc.training | {"dataset": {"name": "spectrograms", "bins": 64, "frames": 64, "count": 24}}
+    trainer = Trainer(doc, snapshot_every=None)
+    snap = Snapshot(0, 0, trainer.snapshot_data())
+    mix, voice = trainer.data.val.tensors[0][:4], trainer.data.val.tensors[1][:4]
+    # Spectrograms are shown low frequencies at the bottom, magnitudes square-rooted.
+    np.testing.assert_allclose(snap.data["inputs"][..., 0], mix[:, 0].sqrt().flip(-2).numpy(), atol=1e-6)
+    np.testing.assert_allclose(snap.data["targets"][..., 0], voice[:, 0].sqrt().flip(-2).numpy(), atol=1e-6)
+    assert snap.data["outputs"].shape == (4, 64, 64, 1)
+    view = _task_view(qtbot, "regression")
+    view.set_snapshot(snap)
+    assert view.tiles.columns == 6 and len(view.tiles.images) == 12
+    assert view.tiles.titles == ("input", "output", "target") * 2
+    np.testing.assert_allclose(view.tiles.arrays[3], snap.data["inputs"][1, ..., 0], atol=1e-6)  # the 2nd sample's input
+
+
 def test_generated_text_per_epoch(qtbot):
     data = load_dataset("text", {"seq_len": 32})
     doc = char_lstm({"task": "sequence", "dataset": {"name": "text", "seq_len": 32}, "epochs": 1}, len(data.vocab),
@@ -143,6 +160,10 @@ def test_inside_tabs_follow_the_task(qtbot):
     assert shown() == {"Activations", "Confusion", "Boundary"}
     inside.set_task("vae", has_conv=False, two_d=False)
     assert shown() == {"Activations", "Reconstructions"}
+    inside.set_task("regression", has_conv=False, two_d=True)
+    assert shown() == {"Activations", "Boundary"}
+    inside.set_task("regression", has_conv=True, two_d=False, image_input=True)
+    assert shown() == {"Activations", "Filters", "Estimates"}
 
 
 def test_device_choices_name_what_auto_picks():
