@@ -15,7 +15,7 @@ mixture peaks at 1; a network that separates learns a mask in [0, 1] over the mi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,8 @@ from engine.params import Param
 __all__ = ["SPECS", "voice_and_accompaniment"]
 
 
-def _harmonics(f0: np.ndarray, bins: int, amplitude: np.ndarray, envelope=None) -> np.ndarray:
+def _harmonics(f0: np.ndarray, bins: int, amplitude: np.ndarray,
+               envelope: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
     """A harmonic stack over time: (bins, frames), one Gaussian ridge per harmonic k*f0(t).
 
     `f0` and `amplitude` are per frame; `envelope(freq)` weighs harmonics by frequency."""
