@@ -5,9 +5,11 @@ TensorFlow Playground advances one epoch and redraws every heatmap per animation
 goals on the 2-core reference machine: >= 30 frames/s for the 4-2 network, >= 15 for 6 x 8.
 "playing" is the window as it runs (a worker thread trains and maps the next frame while
 the GUI thread paints this one); "one thread" times the parts of a frame one after another.
-The baseline, in the same process, is the same frame made from the general engine: one
-epoch through `Trainer.run` (events, metrics, validation) and the maps through
-`engine.inspect` (`decision_boundary`, `neuron_heatmaps`, one forward each).
+Our epoch steps with `MLPBackprop` (numpy, on the module's parameters); it is also timed
+against the same session on autograd and against a bare PyTorch loop. The baseline, in the
+same process, is the same frame made from the general engine: one epoch through
+`Trainer.run` (events, metrics, validation) and the maps through `engine.inspect`
+(`decision_boundary`, `neuron_heatmaps`, one forward each).
 Run offscreen: `QT_QPA_PLATFORM=offscreen python bench/playground.py`.
 """
 
