@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import torch
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
-__all__ = ["batch_count", "iterate", "to_device"]
+__all__ = ["batch_count", "batch_indices", "iterate", "to_device"]
 
 
 def batch_count(dataset: Dataset | None, batch_size: int) -> int:
@@ -30,6 +30,19 @@ def to_device(dataset: Dataset | None, device: torch.device) -> Dataset | None:
     return dataset
 
 
+def batch_indices(n: int, batch_size: int, *, shuffle: bool, generator: torch.Generator | None,
+                  device: torch.device | str = "cpu") -> Iterator[slice | torch.Tensor]:
+    """Which samples of `n` each batch takes: slices in order, or a shuffled index per batch
+    (one `randperm` an epoch, moved to `device` once). A last batch of a single sample is
+    dropped when shuffling (BatchNorm cannot normalise one value)."""
+    order = torch.randperm(n, generator=generator).to(device) if shuffle else None
+    for start in range(0, n, batch_size):
+        stop = min(start + batch_size, n)
+        if shuffle and stop - start == 1 and n > 1:
+            return
+        yield slice(start, stop) if order is None else order[start:stop]
+
+
 def iterate(
     dataset: Dataset, batch_size: int, *, shuffle: bool, generator: torch.Generator | None,
     device: torch.device, num_workers: int = 0,
@@ -42,16 +55,8 @@ def iterate(
     n = len(dataset)  # type: ignore[arg-type]
     if isinstance(dataset, TensorDataset):
         tensors = dataset.tensors
-        order = torch.randperm(n, generator=generator).to(tensors[0].device) if shuffle else None
-        for start in range(0, n, batch_size):
-            stop = min(start + batch_size, n)
-            if shuffle and stop - start == 1 and n > 1:
-                return
-            if order is None:
-                yield tuple(t[start:stop] for t in tensors)
-            else:
-                index = order[start:stop]
-                yield tuple(t[index] for t in tensors)
+        for index in batch_indices(n, batch_size, shuffle=shuffle, generator=generator, device=tensors[0].device):
+            yield tuple(t[index] for t in tensors)
         return
     cuda = device.type == "cuda"
     loader = DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=generator,

@@ -122,8 +122,14 @@ def _count_batches(session: PlaygroundSession) -> list[int]:
         session.module.get_submodule("fc1").register_forward_pre_hook(
             lambda m, args: sizes.append(len(args[0])) if m.training else None)
         return sizes
-    step = session._backprop.step
-    session._backprop.step = lambda x, y, lr: (sizes.append(len(x)), step(x, y, lr))
+    epoch = session._backprop.epoch
+
+    def counted(batches, lr, after_step=None):
+        batches = list(batches)
+        sizes.extend(len(x) for x, _ in batches)
+        epoch(batches, lr, after_step)
+
+    session._backprop.epoch = counted
     return sizes
 
 
