@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from engine.document import Document
@@ -49,3 +51,17 @@ def sequential_document(input_params: dict[str, Any], *steps: tuple[str, dict[st
     if training is not None:
         doc.training = training
     return doc
+
+
+@contextlib.contextmanager
+def torch_threads(count: int) -> Iterator[None]:
+    """Run with `count` torch threads, then restore the count: a leaked setting changes how later
+    tests' sums split (tiny models on the shared 2-core machine run best on one)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

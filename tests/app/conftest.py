@@ -38,18 +38,11 @@ def dialogs(monkeypatch):
 
 @pytest.fixture
 def window(qtbot, dialogs):
-    """The main window on LeNet-5, shown offscreen at a fixed size, analysis done."""
-    from app.main_window import MainWindow
-    from app.settings import Settings
+    """The main window on LeNet-5."""
     from engine.templates import load_template
+    from tests.app.windows import show_window
 
-    win = MainWindow(load_template("lenet5"), Settings())
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.session.analyze_now()
-    win.dialogs = dialogs
+    win = show_window(qtbot, dialogs, load_template("lenet5"))
     yield win
     win.session.undo_stack.setClean()  # closing must not ask
     win.close()

@@ -3,36 +3,25 @@
 from __future__ import annotations
 
 import pytest
-import torch
+
+from tests.app.windows import show_window
+from tests.helpers import torch_threads
 
 
 @pytest.fixture(autouse=True, scope="package")
 def one_thread():
-    # Tiny models on a shared 2-core machine: OpenMP's spinning threads cost more than they give.
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+    with torch_threads(1):  # for the whole package: tiny models, and the training thread runs on one
+        yield
 
 
 @pytest.fixture
 def make_window(qtbot, dialogs):
     """make_window(doc) -> a shown main window on `doc`; closed (threads joined) at the end."""
-    from app.main_window import MainWindow
-    from app.settings import Settings
-
     windows = []
 
     def make(doc):
-        win = MainWindow(doc, Settings())
-        qtbot.addWidget(win)
-        win.resize(1280, 800)
-        win.show()
-        qtbot.waitExposed(win)
-        win.session.analyze_now()
-        win.dialogs = dialogs
-        windows.append(win)
-        return win
+        windows.append(show_window(qtbot, dialogs, doc))
+        return windows[-1]
 
     yield make
     for win in windows:
