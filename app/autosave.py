@@ -18,7 +18,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from engine.document import Document, DocumentError, write_atomic
+from engine.atomic import process_alive, write_atomic
+from engine.document import Document, DocumentError
 
 __all__ = ["Autosaver", "Recovery", "pending_recoveries"]
 
@@ -57,18 +58,6 @@ def _meta_path(path: Path) -> Path:
     return path.with_name(path.stem + ".meta.json")
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True  # exists, owned by someone else
-    return True
-
-
 def pending_recoveries(directory: Path) -> list[Recovery]:
     """Recovery files left by processes that are gone, newest first."""
     found = []
@@ -83,7 +72,7 @@ def pending_recoveries(directory: Path) -> list[Recovery]:
         if not isinstance(meta, dict) or not doc_file.is_file():
             continue
         pid = meta.get("pid")
-        if isinstance(pid, int) and _alive(pid):
+        if isinstance(pid, int) and process_alive(pid):
             continue
         found.append(Recovery(doc_file, meta))
     return sorted(found, key=lambda r: r.meta.get("time", 0), reverse=True)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from engine.atomic import write_atomic
 from engine.blocks import Block
 from engine.graph import Endpoint, Graph, GraphError, Problem
 from engine.names import check_identifier
@@ -181,26 +181,6 @@ class Document:
         return block
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write `text` to `path` through a temporary file beside it, fsync, then rename.
-
-    A crash leaves either the old file or the new one, never half of either. The
-    editor's recovery files use this too.
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
 # -- serialisation helpers -------------------------------------------------------------------
 
 
@@ -247,19 +227,6 @@ def _format_json(value: Any, level: int = 0, width: int = 100) -> str:
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in a document")
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory or ".", os.O_RDONLY)
-    except OSError:
-        return  # not possible on every platform; the rename is still atomic
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _kind(value: Any) -> str:
