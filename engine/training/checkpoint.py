@@ -13,6 +13,7 @@ import io
 import os
 import pickle
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,9 @@ def load_state(folder: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         # weights_only: tensors, numbers and containers only; any other object is refused
         # before it is built, so a crafted file runs nothing.
-        state = torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():  # torch's note on a foreign pickle protocol; refused below anyway
+            warnings.filterwarnings("ignore", "Detected pickle protocol", UserWarning)
+            state = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         # torch's text tells how to load it unsafely; ours says what was refused.
         named = re.search(r"GLOBAL ([\w.]+)", str(exc))

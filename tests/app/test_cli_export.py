@@ -40,7 +40,7 @@ def test_export_errors_are_listed_on_stderr(tmp_path, capsys):
     assert main(["export", str(broken.with_name("none.json")), "-f", "onnx", "-o", "x"]) == 2  # no such file
     capsys.readouterr()
     assert main(["export", "lenet5", "-f", "onnx", "-o", str(tmp_path / "x.onnx"), "--weights", str(weights)]) == 1
-    assert capsys.readouterr().err == f"netsmith export: {weights}: the weights do not fit the network:\n  - the file does not exist\n"
+    assert capsys.readouterr().err == f"netsmith export: {weights}: cannot read the weights: the file does not exist\n"
 
 
 def test_an_unknown_format_is_refused_by_the_parser(capsys):
