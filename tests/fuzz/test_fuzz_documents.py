@@ -1,0 +1,80 @@
+"""Hostile documents through every entry point: only success or a clear refusal, in bounded time.
+
+The budget is fixed and the order derandomized, so a run in CI is reproducible; set
+NETSMITH_FUZZ_EXAMPLES for a longer hunt (`make fuzz` sets it to 2000) with hypothesis
+shrinking a failure down to a minimal file.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+
+from tests.fuzz.entry_points import feed
+from tests.fuzz.strategies import documents, random_json_bytes
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("one_torch_thread", "private_settings")]
+
+LONG = int(os.environ.get("NETSMITH_FUZZ_EXAMPLES", "0"))
+
+
+def _budget(ci_examples: int) -> settings:
+    return settings(
+        max_examples=LONG or ci_examples,
+        derandomize=not LONG,
+        deadline=None,  # STEP_SECONDS in the harness bounds each step instead
+        database=None,
+        phases=[Phase.explicit, Phase.generate, Phase.target] + ([Phase.shrink] if LONG else []),
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
+                               HealthCheck.function_scoped_fixture],
+    )
+
+
+@pytest.fixture
+def private_settings(monkeypatch):
+    """The CLI's playground and settings never touch the user's configuration."""
+    monkeypatch.setenv("NETSMITH_CONFIG_DIR", tempfile.mkdtemp(prefix="netsmith-fuzz-"))
+
+
+def _clean(raw: bytes) -> None:
+    with tempfile.TemporaryDirectory(prefix="netsmith-fuzz-") as folder:
+        failures = feed(raw, Path(folder))
+    assert not failures, f"{len(raw)} bytes, starting {raw[:300]!r}:\n" + "\n".join(failures)
+
+
+@_budget(ci_examples=40)
+@given(documents())
+def test_mutated_templates_are_read_cleanly_everywhere(raw):
+    _clean(raw)
+
+
+@_budget(ci_examples=60)
+@given(random_json_bytes())
+def test_random_json_and_bytes_are_refused_cleanly(raw):
+    _clean(raw)
+
+
+@pytest.mark.parametrize("raw", [
+    b"[" * 10_000 + b"]" * 10_000,
+    b'{"format_version": 1, "networks": {"model": {"nodes": []}}, "ui": ' + b'{"a": ' * 10_000 + b"0" + b"}" * 10_001,
+    b'{"format_version": 1, "networks": {"model": {"nodes": []}}, "ui": ' + b"[" * 900 + b"]" * 900 + b"}",
+    b'{"format_version": 1, "meta": {"title": "\\ud800"}, "networks": {"model": {"nodes": []}}}',
+    b'{"format_version": 1e400, "networks": {}}',
+    b'{"format_version": NaN}',
+    b"\xef\xbb\xbf{}",
+    b"\x00" * 64,
+], ids=["deep-list", "deep-object", "deep-ui-900", "lone-surrogate-title", "huge-float", "nan", "bom", "nul-bytes"])
+def test_known_hard_files_are_read_cleanly(raw):
+    _clean(raw)
+
+
+def test_the_harness_stays_within_memory():
+    # After the examples above (same process), the peak resident memory stays bounded:
+    # analysis runs on the meta device, and nothing over COMPILE_PARAMS_LIMIT is built.
+    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    assert peak_gb < 6, f"peak resident memory {peak_gb:.1f} GB"
