@@ -28,7 +28,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import torch
+
 from app.cli import main
+from engine.compiler import example_inputs
 from engine.document import Document, DocumentError
 from engine.export import ExportError, export_target
 from engine.export.python_code import python_source
@@ -43,10 +46,16 @@ STEP_SECONDS = 30
 # The compiler allocates real weights; above this it is the analysis budget's job to
 # refuse the network first (issue 13), not the harness's to allocate it.
 COMPILE_PARAMS_LIMIT = 20_000_000
+# A forward pass on one sample, for networks this cheap (LeNet-5 is 0.4 MFLOPs, ResNet-18 1.8 GFLOPs).
+FORWARD_FLOPS_LIMIT = 200_000_000
 
 
 class Hang(BaseException):
     """A step ran past STEP_SECONDS (a BaseException so no `except Exception` swallows it)."""
+
+
+class _GiveUp(Exception):
+    """After a hang the later steps would hang too: `feed` stops there."""
 
 
 @contextlib.contextmanager
@@ -72,6 +81,7 @@ def _step(failures: list[str], what: str, call: Callable[[], Any], clean: tuple[
         return None
     except Hang as exc:
         failures.append(str(exc))
+        raise _GiveUp from None
     except BaseException as exc:  # noqa: BLE001 - every escape is what the harness reports
         failures.append(f"{what}: {type(exc).__name__}: {str(exc)[:300]}")
     return None
@@ -116,9 +126,23 @@ def _cli(failures: list[str], args: list[str]) -> int | None:
     return code
 
 
+def _forward(module: Any, target: Any) -> None:
+    inputs = example_inputs(target.graph, batch_size=1, analysis=target.analysis)
+    with torch.no_grad():
+        module(*inputs)
+
+
 def feed(raw: bytes, folder: Path) -> list[str]:
     """Everything that went wrong with document `raw` at every entry point (empty: all clean)."""
     failures: list[str] = []
+    try:
+        _feed(raw, folder, failures)
+    except _GiveUp:
+        pass
+    return failures
+
+
+def _feed(raw: bytes, folder: Path, failures: list[str]) -> None:
     path = folder / "hostile.json"
     path.write_bytes(raw)
 
@@ -154,7 +178,10 @@ def feed(raw: bytes, folder: Path) -> list[str]:
             if source is not None:
                 _step(failures, f"compiling python_source({name})", lambda s=source: compile(s, "<export>", "exec"))
             if target.analysis.total_params <= COMPILE_PARAMS_LIMIT:
-                _step(failures, f"compiling network {name}", lambda t=target: t.compile())
+                module = _step(failures, f"compiling network {name}", lambda t=target: t.compile())
+                if module is not None and target.analysis.total_flops <= FORWARD_FLOPS_LIMIT:
+                    # What `open` and `train` do first: a forward pass of the compiled module.
+                    _step(failures, f"a forward pass of network {name}", lambda m=module, t=target: _forward(m, t))
         if doc.training:
             _step(failures, "the recipe", lambda: TrainConfig.from_dict(doc.training), (DocumentError,))
         from app.playground.documents import read_playground
@@ -162,5 +189,4 @@ def feed(raw: bytes, folder: Path) -> list[str]:
         _step(failures, "read_playground", lambda: read_playground(doc), (PlaygroundError, DocumentError))
 
     _cli(failures, ["playground", "--document", str(path), "--epochs", "0", "--json", "--device", "cpu"])
-    return failures
 

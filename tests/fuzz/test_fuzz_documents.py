@@ -7,6 +7,7 @@ shrinking a failure down to a minimal file.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import tempfile
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
+from engine.resources import templates_dir
 from tests.fuzz.entry_points import feed
 from tests.fuzz.strategies import documents, random_json_bytes
 
@@ -53,9 +55,43 @@ def test_mutated_templates_are_read_cleanly_everywhere(raw):
     _clean(raw)
 
 
-@_budget(ci_examples=60)
+@_budget(ci_examples=40)
 @given(random_json_bytes())
 def test_random_json_and_bytes_are_refused_cleanly(raw):
+    _clean(raw)
+
+
+def _template_with(name: str, change) -> bytes:
+    doc = json.loads((templates_dir() / f"{name}.json").read_text(encoding="utf-8"))
+    change(doc)
+    return json.dumps(doc).encode()  # ASCII: a lone surrogate is the valid JSON escape "\\ud800"
+
+
+def _node(doc: dict, node_id: str) -> dict:
+    return next(n for n in doc["networks"]["model"]["nodes"] if n["id"] == node_id)
+
+
+def _rename(doc: dict, old: str, new: str) -> None:
+    _node(doc, old)["id"] = new
+    for edge in doc["networks"]["model"]["edges"]:
+        for end in ("src", "dst"):
+            node, port = edge[end].split(".")
+            edge[end] = f"{new if node == old else node}.{port}"
+
+
+# The defects issue 13 found, as files: they must stay fixed.
+ISSUE_13 = {
+    "id-code": _template_with("lenet5", lambda d: _rename(d, "conv1", "code")),
+    "id-recompile": _template_with("lenet5", lambda d: _rename(d, "conv2", "recompile")),
+    "id-_tracer_cls": _template_with("lenet5", lambda d: _rename(d, "fc1", "_tracer_cls")),
+    "title-surrogate": _template_with("lenet5", lambda d: d["meta"].update(title="LeNet \ud800")),
+    "lstm-huge-hidden": _template_with("lstm_char", lambda d: _node(d, "lstm")["params"].update(hidden_size=10**7)),
+    "conv-1e7-channels": _template_with("lenet5", lambda d: _node(d, "conv1")["params"].update(out_channels=10**7)),
+}
+
+
+@pytest.mark.parametrize("raw", list(ISSUE_13.values()), ids=list(ISSUE_13))
+def test_the_files_issue_13_found_are_read_cleanly(raw):
     _clean(raw)
 
 
