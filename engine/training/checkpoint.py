@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import pickle
 import re
 import warnings
 from pathlib import Path
@@ -46,18 +45,18 @@ def load_state(folder: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         # weights_only: tensors, numbers and containers only; any other object is refused
         # before it is built, so a crafted file runs nothing.
-        with warnings.catch_warnings():  # torch's note on a foreign pickle protocol; refused below anyway
-            warnings.filterwarnings("ignore", "Detected pickle protocol", UserWarning)
+        with warnings.catch_warnings():  # torch notes a foreign protocol version: noise for the user
+            warnings.simplefilter("ignore", UserWarning)
             state = torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever torch raises, the file cannot be read
+        if "Weights only load failed" not in str(exc):
+            first = (str(exc).strip().split(". ") or [type(exc).__name__])[0][:200]
+            raise CheckpointError(f"{path}: not a training state ({first})") from None
         # torch's text tells how to load it unsafely; ours says what was refused.
         named = re.search(r"GLOBAL ([\w.]+)", str(exc))
         what = f" such as {named.group(1)}" if named else ""
         raise CheckpointError(f"{path}: refused to read the training state: it holds objects other than "
                               f"tensors and numbers{what}; nothing in it was run") from None
-    except (RuntimeError, EOFError, ValueError, OSError) as exc:
-        first = (str(exc).strip().split(". ") or [type(exc).__name__])[0][:200]
-        raise CheckpointError(f"{path}: not a training state ({first})") from None
     if not isinstance(state, dict):
         raise CheckpointError(f"{path}: not a training state (it holds {type(state).__name__}, not a dict)")
     return state
