@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,8 @@ from engine.ops import CATALOG, get_op
 from engine.ops.spec import OpSpec
 from engine.params import KINDS, Param, ParamError
 
-__all__ = ["FORMAT_VERSION", "Document", "DocumentError", "block_to_dict", "graph_to_dict", "write_atomic"]
+__all__ = ["FORMAT_VERSION", "Document", "DocumentError", "block_to_dict", "check_text", "graph_to_dict",
+           "write_atomic"]
 
 FORMAT_VERSION = 1
 
@@ -175,6 +177,7 @@ class Document:
         """
         where = f"blocks.{name}"
         _check_block_name(name, where)
+        check_text(data, where)
         reader = _Reader()
         block = reader.new_block(self, name, data, where)
         reader._graph(block.body, data, where)
@@ -225,6 +228,42 @@ def _format_json(value: Any, level: int = 0, width: int = 100) -> str:
     return "[\n" + ",\n".join(items) + "\n" + pad + "]"
 
 
+# Lone surrogates (valid in JSON as "\ud800", not encodable as UTF-8, so printing or
+# saving would fail later) and control characters other than newline and tab.
+_BAD_CHARACTER = re.compile(r"[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def check_text(value: Any, where: str = "") -> None:
+    """Refuse any string in `value` (keys included) that cannot be printed or saved.
+
+    Raises `DocumentError` at the first one, naming its place and the character:
+    ``meta.title: contains a lone surrogate U+D800 at character 3``.
+    """
+    stack: list[tuple[Any, str]] = [(value, where)]
+    while stack:  # not recursive: a deep document must not exhaust the stack here
+        item, at = stack.pop()
+        if isinstance(item, str):
+            _check_string(item, at)
+        elif isinstance(item, dict):
+            for key, child in reversed(item.items()):
+                child_at = f"{at}.{key}" if at else str(key)
+                if isinstance(key, str):
+                    _check_string(key, f"{at or 'the document'}: the key {_show(key)}")
+                stack.append((child, child_at))
+        elif isinstance(item, list):
+            stack.extend((child, f"{at}[{i}]") for i, child in reversed(list(enumerate(item))))
+
+
+def _check_string(text: str, where: str) -> None:
+    match = _BAD_CHARACTER.search(text)
+    if match is None:
+        return
+    char = match.group()
+    what = "a lone surrogate" if "\ud800" <= char <= "\udfff" else "the control character"
+    allowed = "" if what == "a lone surrogate" else " (only newlines and tabs are allowed)"
+    raise DocumentError(where, f"contains {what} U+{ord(char):04X} at character {match.start() + 1}{allowed}")
+
+
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in a document")
 
@@ -248,6 +287,7 @@ class _Reader:
 
     def document(self, data: Any) -> Document:
         obj = self._object(data, "")
+        check_text(obj)
         version = obj.get("format_version")
         if not isinstance(version, int) or isinstance(version, bool):
             raise DocumentError("format_version", f"expected a format version number, got {_show(version)}")

@@ -3,8 +3,12 @@
 A node id is the name a user sees, the attribute of the compiled module and of the
 exported class, and the key prefix in every `state_dict`. So it must be a Python
 identifier that shadows nothing: not a keyword, not a builtin (``input``, ``sum``),
-not an attribute that `nn.Module` already has (``training``, ``forward``), and not
-one of the globals the exported file uses (``torch``, ``nn``, ``F``).
+not an attribute that the module holding it already has, and not one of the globals
+the exported file uses (``torch``, ``nn``, ``F``). The modules are `nn.Module` (the
+exported class and every block's container: ``training``, ``forward``) and the
+compiler's `torch.fx.GraphModule` (``code``, ``graph``, ``recompile``, ``_tracer_cls``);
+their attributes are read from instances of the classes themselves, so a new torch
+release that adds one is covered without a list to keep up to date.
 The allocator follows torch.fx's ``_Namespace``: it turns any candidate into a
 valid, unused name by sanitising it and appending a counter.
 """
@@ -15,6 +19,7 @@ import builtins
 import keyword
 import re
 
+import torch.fx
 import torch.nn as nn
 
 __all__ = ["RESERVED", "Namespace", "check_identifier", "is_identifier"]
@@ -22,11 +27,31 @@ __all__ = ["RESERVED", "Namespace", "check_identifier", "is_identifier"]
 # Names the exported file binds at module level or in forward().
 _EXPORT_GLOBALS = {"torch", "nn", "F", "self", "math"}
 
+
+
+def _compiled_module() -> torch.fx.GraphModule:
+    """A module built the way `engine.compiler.compile_network` builds one.
+
+    The instance, not the class: GraphModule sets private attributes in `__init__`
+    and `recompile` (`_code`, `_tracer_cls`, `meta`...), which a submodule of the same
+    name would overwrite or be overwritten by.
+    """
+    graph = torch.fx.Graph()
+    graph.output(graph.placeholder("x"))
+    return torch.fx.GraphModule(nn.Module(), graph, class_name="Network")
+
+
+# The exported class subclasses nn.Module and adds only __init__ and forward, which
+# nn.Module has already: its attributes are nn.Module's.
+_MODULE_ATTRIBUTES = frozenset(dir(nn.Module()))
+_COMPILED_ATTRIBUTES = frozenset(dir(_compiled_module())) - _MODULE_ATTRIBUTES
+
 RESERVED: frozenset[str] = frozenset(
     set(keyword.kwlist)
     | set(keyword.softkwlist)
     | set(dir(builtins))
-    | {name for name in dir(nn.Module()) if not name.startswith("__")}
+    | _MODULE_ATTRIBUTES
+    | _COMPILED_ATTRIBUTES
     | _EXPORT_GLOBALS
 )
 
@@ -55,8 +80,10 @@ def check_identifier(name: object) -> str | None:
         return f"'{name}' is used by the exported code"
     if hasattr(builtins, name):
         return f"'{name}' would shadow the Python builtin {name}()"
-    if name in RESERVED:
-        return f"'{name}' is already an attribute of torch.nn.Module"
+    if name in _MODULE_ATTRIBUTES:
+        return f"'{name}' is an attribute of every torch.nn.Module; pick another name"
+    if name in _COMPILED_ATTRIBUTES:
+        return f"'{name}' is an attribute of the compiled module (torch.fx.GraphModule); pick another name"
     return None
 
 

@@ -40,7 +40,7 @@ from engine.names import RESERVED, Namespace
 from engine.ops import modules as custom_modules
 from engine.ops.spec import TensorInfo
 
-__all__ = ["python_source", "write_python"]
+__all__ = ["docstring_text", "python_source", "write_python"]
 
 _LINE = 99  # the longest line we write: the files pass ruff with a limit of 100
 _REQUIRED = inspect.Parameter.empty
@@ -438,7 +438,7 @@ class _Writer:
     def _header(self) -> str:
         title = self.target.doc.title
         text = (
-            f'"""{_docstring_text(title)}, exported from Netsmith.\n\n'
+            f'"""{docstring_text(title)}, exported from Netsmith.\n\n'
             "Needs only PyTorch; run it to build the network and print the shape of its output.\n"
             '"""\n'
         )
@@ -684,7 +684,7 @@ def _literal(value: Any) -> str:
     if isinstance(value, _ArgRef):
         return value.name
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return '"' + _escape(value).replace('"', '\\"') + '"'
     if isinstance(value, tuple):
         inner = ", ".join(_literal(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
@@ -802,14 +802,31 @@ def _indent(lines: list[str], levels: int) -> list[str]:
     return [pad + line if line else line for line in lines]
 
 
-def _docstring_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+def _escape(text: str, keep: str = "") -> str:
+    """`text` with backslashes doubled and every unprintable character but those in `keep`
+    (NUL, controls, invisible marks) written as an escape, so that it can sit between quotes
+    in a UTF-8 source file and means the same there. A lone surrogate, which no UTF-8 text
+    can hold (Python itself fails to encode such a docstring), becomes U+FFFD."""
+    text = re.sub("[\ud800-\udfff]", "\ufffd", text.replace("\\", "\\\\"))
+    return "".join(c if c.isprintable() or c in keep else _escape_char(c) for c in text)
+
+
+def _escape_char(c: str) -> str:
+    code = ord(c)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def docstring_text(text: str) -> str:
+    """`text` safe inside triple quotes: no run of two quotes (so never three) and no quote
+    at the end, where it would run into the closing ones."""
+    return re.sub(r'"(?="|$)', '\\\\"', _escape(text, keep="\n"))
 
 
 def _docstring(*paragraphs: str) -> list[str]:
     """A docstring: the first paragraph on the opening line when it fits, lines up to 88 wide."""
     wrapped = [
-        "\n".join(textwrap.fill(line, width=84, break_on_hyphens=False) for line in _docstring_text(p).split("\n"))
+        "\n".join(textwrap.fill(line, width=84, break_on_hyphens=False, break_long_words=False)
+                  for line in docstring_text(p).split("\n"))
         for p in paragraphs
     ]
     text = "\n\n".join(wrapped)

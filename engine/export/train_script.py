@@ -22,7 +22,7 @@ from typing import Any
 
 from engine.data.playground import GENERATORS, REGRESSION_KINDS
 from engine.export.network import ExportError, ExportTarget
-from engine.export.python_code import write_python
+from engine.export.python_code import docstring_text, write_python
 
 __all__ = ["DATASETS", "LOSSES", "TASKS", "train_script", "write_script"]
 
@@ -160,7 +160,7 @@ class _Script:
         # isort's order, so the file passes ruff as it is: `import` lines, then `from` lines.
         third.sort(key=lambda line: (line.startswith("from"), line.split()[1]))
         doc = (
-            f'"""Train {title} ({self.task} on {self.dataset}); exported from Netsmith.\n\n'
+            f'"""Train {docstring_text(title)} ({self.task} on {self.dataset}); exported from Netsmith.\n\n'
             "    python train.py                        one process: CUDA when available, else the CPU\n"
             "    torchrun --standalone --nproc_per_node 4 train.py   data-parallel: a process per GPU (gloo on CPU)\n\n"
             "The document's recipe is written below; --epochs, --batch-size, --lr and --device override it.\n"
