@@ -78,6 +78,8 @@ def process_alive(pid: int) -> bool:
         return True
     if pid <= 0:
         return False
+    if os.name == "nt":
+        return True  # os.kill(pid, 0) would terminate it there; keep the temporary instead
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
