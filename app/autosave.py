@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from engine.atomic import process_alive, write_atomic
+from engine.atomic import process_alive, remove_stale_temporaries, write_atomic
 from engine.document import Document, DocumentError
 
 __all__ = ["Autosaver", "Recovery", "pending_recoveries"]
@@ -86,6 +86,9 @@ class Autosaver(QObject):
         self.directory = directory
         self.path = directory / f"{os.getpid()}-{next(_numbers)}.json"
         self.session = None
+        # A window killed while autosaving left a temporary under a name no later save
+        # reuses (the pid is in it): tidy those up now.
+        remove_stale_temporaries(directory)
         self.timer = QTimer(self)
         self.timer.setInterval(max(1, interval_s) * 1000)
         self.timer.timeout.connect(self.save_now)

@@ -22,7 +22,7 @@ import secrets
 import stat
 from pathlib import Path
 
-__all__ = ["process_alive", "stale_temporaries", "write_atomic"]
+__all__ = ["process_alive", "remove_stale_temporaries", "stale_temporaries", "write_atomic"]
 
 _SUFFIX = ".tmp"
 
@@ -56,19 +56,35 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
 def stale_temporaries(path: str | os.PathLike[str]) -> list[Path]:
     """Temporary files of `path` left by processes that are gone (killed mid-write)."""
     path = Path(path)
-    prefix = f".{path.name}."
+    return [p for p, target in _temporaries(path.parent) if target == path.name]
+
+
+def remove_stale_temporaries(folder: str | os.PathLike[str]) -> int:
+    """Remove every temporary file in `folder` whose process is gone; how many went.
+
+    For folders whose file names change from run to run (recovery files carry the pid),
+    where no later save of the same name would tidy up.
+    """
+    stale = [p for p, _ in _temporaries(Path(folder))]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return len(stale)
+
+
+def _temporaries(folder: Path) -> list[tuple[Path, str]]:
+    """(temporary, the name of its target) for each temporary in `folder` of a process that is gone."""
     found = []
     try:
-        entries = list(os.scandir(path.parent))
+        names = [entry.name for entry in os.scandir(folder)]
     except OSError:
         return found
-    for entry in entries:
-        name = entry.name
-        if not (name.startswith(prefix) and name.endswith(_SUFFIX)):
+    for name in names:
+        # .<target>.<pid>.<8 hex digits>.tmp; the target's name may hold dots itself.
+        parts = name.removesuffix(_SUFFIX).rsplit(".", 2)
+        if not (name.startswith(".") and name.endswith(_SUFFIX) and len(parts) == 3 and parts[1].isdigit()):
             continue
-        pid_text = name[len(prefix):-len(_SUFFIX)].partition(".")[0]
-        if pid_text.isdigit() and not process_alive(int(pid_text)):
-            found.append(path.parent / name)
+        if not process_alive(int(parts[1])):
+            found.append((folder / name, parts[0][1:]))
     return found
 
 

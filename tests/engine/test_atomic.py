@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from engine.atomic import stale_temporaries, write_atomic
+from engine.atomic import remove_stale_temporaries, stale_temporaries, write_atomic
 from engine.compiler import compile_network
 from engine.document import Document
 from engine.export import export
@@ -82,6 +82,17 @@ def test_a_temporary_of_a_killed_process_goes_at_the_next_save_and_a_live_ones_s
     write_atomic(target, "{}")
     assert target.read_text() == "{}"
     assert not dead.exists() and alive.exists() and other.exists()
+
+
+def test_a_folder_is_tidied_of_every_dead_processes_temporary(tmp_path):
+    dead_pid = _dead_pid()
+    dead = [tmp_path / f".123-1.json.{dead_pid}.0badc0de.tmp", tmp_path / f".123-1.meta.json.{dead_pid}.12345678.tmp"]
+    kept = [tmp_path / f".net.json.{os.getpid()}.0badc0de.tmp",  # ours, maybe mid-write in another thread
+            tmp_path / "notes.tmp", tmp_path / ".net.json.abc.0badc0de.tmp"]  # not named like ours
+    for path in dead + kept:
+        path.write_text("")
+    assert remove_stale_temporaries(tmp_path) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in kept)
 
 
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatch):
