@@ -113,8 +113,10 @@ class Autosaver(QObject):
             meta = {"source": str(doc.path) if doc.path else None, "title": doc.title, "time": time.time(),
                     "pid": os.getpid()}
             write_atomic(_meta_path(self.path), json.dumps(meta))
-        except (OSError, ValueError, DocumentError):
-            return False  # never let autosave get in the way; the next tick tries again
+        except (OSError, ValueError, DocumentError, RecursionError):
+            # Never let autosave get in the way; the next tick tries again. (RecursionError:
+            # a `ui` section nested too deep for the writer, see tests/fuzz.)
+            return False
         return True
 
     def discard(self) -> None:

@@ -99,12 +99,14 @@ def test_the_files_issue_13_found_are_read_cleanly(raw):
     b"[" * 10_000 + b"]" * 10_000,
     b'{"format_version": 1, "networks": {"model": {"nodes": []}}, "ui": ' + b'{"a": ' * 10_000 + b"0" + b"}" * 10_001,
     b'{"format_version": 1, "networks": {"model": {"nodes": []}}, "ui": ' + b"[" * 900 + b"]" * 900 + b"}",
+    # Deep enough to load, too deep for the writer's recursion: found by `make fuzz`.
+    b'{"format_version": 1, "networks": {"model": {"nodes": []}}, "ui": {"deep": ' + b"[" * 600 + b"]" * 600 + b"}}",
     b'{"format_version": 1, "meta": {"title": "\\ud800"}, "networks": {"model": {"nodes": []}}}',
     b'{"format_version": 1e400, "networks": {}}',
     b'{"format_version": NaN}',
     b"\xef\xbb\xbf{}",
     b"\x00" * 64,
-], ids=["deep-list", "deep-object", "deep-ui-900", "lone-surrogate-title", "huge-float", "nan", "bom", "nul-bytes"])
+], ids=["deep-list", "deep-object", "deep-ui-900", "deep-ui-600-saves", "lone-surrogate-title", "huge-float", "nan", "bom", "nul-bytes"])
 def test_known_hard_files_are_read_cleanly(raw):
     _clean(raw)
 
