@@ -18,7 +18,7 @@ import math
 import warnings
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
 import torch.nn as nn
@@ -177,7 +177,7 @@ class Analyzer:
         else:
             self._cache.move_to_end(key)
         if cached.status == "error":
-            return NodeResult("error", error=f"{node.id}: {cached.error}")
+            return replace(cached, error=f"{node.id}: {cached.error}")
         return cached
 
     def _compute(self, node: FlatNode, infos: list[TensorInfo]) -> NodeResult:
@@ -190,7 +190,7 @@ class Analyzer:
             params = sum(p.numel() for p in module.parameters())
             weight_bytes = sum(t.numel() * t.element_size() for t in (*module.parameters(), *module.buffers()))
             if weight_bytes > MEMORY_LIMIT:
-                return NodeResult("error", params=params, weight_bytes=weight_bytes, error=(
+                return NodeResult("error", weight_bytes=weight_bytes, error=(
                     f"weights would need {format_bytes(weight_bytes)} (more than the "
                     f"{format_bytes(MEMORY_LIMIT)} limit)"))
             if spec.preserves_shape:
@@ -222,7 +222,7 @@ class Analyzer:
             return NodeResult("error", error=f"{spec.name} produced {len(result)} outputs for {len(ports)} ports")
         too_big = _output_too_big(result)
         if too_big:
-            return NodeResult("error", params=params, flops=flops, weight_bytes=weight_bytes, error=too_big)
+            return NodeResult("error", weight_bytes=weight_bytes, error=too_big)
         return NodeResult("ok", result, params, flops, weight_bytes=weight_bytes, output_bytes=_bytes(result))
 
     # -- block instances -------------------------------------------------------------------
@@ -306,13 +306,17 @@ def _output_too_big(infos: Sequence[TensorInfo]) -> str | None:
 
 
 def largest_output(analysis: Analysis) -> tuple[str, int] | None:
-    """The flat node whose outputs need the most memory, and their bytes per sample."""
-    sizes = [(r.output_bytes, node_id) for node_id, r in analysis.nodes.items()
-             if node_id in analysis.flat.nodes and r.ok and analysis.flat.nodes[node_id].op != "Output"]
-    if not sizes:
-        return None
-    size, node_id = max(sizes)
-    return node_id, size
+    """The flat node whose outputs need the most memory, and their bytes per sample.
+
+    Of equal sizes the first in order wins: the layer that makes the tensor (conv1),
+    not the activation after it.
+    """
+    best: tuple[str, int] | None = None
+    for node_id, node in analysis.flat.nodes.items():
+        result = analysis.nodes.get(node_id)
+        if result is not None and result.ok and node.op != "Output" and (best is None or result.output_bytes > best[1]):
+            best = (node_id, result.output_bytes)
+    return best
 
 
 def format_bytes(n: int) -> str:
