@@ -5,16 +5,23 @@ VGG-16's 100-million-weight classifier costs no memory. Results are cached per
 (op, parameters, input shapes): after an edit only the nodes whose inputs changed
 are recomputed. A node that fails gets a message quoting the shapes involved; the
 nodes below it are "unresolved", not failed, so the user sees one cause.
+
+The work is bounded by what a file can ask for: a layer whose weights or output would
+need more than `MEMORY_LIMIT` is an error on that node (the meta tensors give the sizes
+before anything is allocated, and the compiler refuses a graph with errors), and a
+recurrent layer runs on meta for two steps and two layers, not for every one of them.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
+import torch.nn as nn
 from torch.utils._device import DeviceContext, _device_constructors
 from torch.utils.flop_counter import FlopCounterMode
 
@@ -23,10 +30,15 @@ from engine.lowering import FlatGraph, FlatNode, flatten
 from engine.ops.io import input_info
 from engine.ops.spec import ShapeError, TensorInfo, format_shape
 
-__all__ = ["Analysis", "Analyzer", "NodeResult", "analyze"]
+__all__ = ["MEMORY_LIMIT", "Analysis", "Analyzer", "NodeResult", "analyze", "format_bytes", "largest_output"]
 
 # Batch size of the meta forward pass: 2, since BatchNorm refuses a batch of one.
 _BATCH = 2
+
+# The most that one layer's weights, or its output for one batch, may need (bytes). A
+# file asking for more (conv channels of 10**7, an LSTM of 10**6 units) is refused on
+# that node instead of exhausting the machine; training checks its batch against it too.
+MEMORY_LIMIT = 4 * 10**9
 
 
 class _MetaConstruction(DeviceContext):
@@ -60,6 +72,8 @@ class NodeResult:
     params: int = 0
     flops: int = 0  # per sample, multiply-add counted as 2 (torch.utils.flop_counter)
     error: str | None = None
+    weight_bytes: int = 0  # parameters and buffers
+    output_bytes: int = 0  # all outputs of one sample
 
     @property
     def ok(self) -> bool:
@@ -137,9 +151,13 @@ class Analyzer:
     def _node(self, node: FlatNode, analysis: Analysis) -> NodeResult:
         if node.op == "Input":
             try:
-                return NodeResult("ok", (input_info(node.params),))
+                info = input_info(node.params)
             except ShapeError as exc:
                 return NodeResult("error", error=f"{node.id}: {exc}")
+            too_big = _output_too_big((info,))
+            if too_big:
+                return NodeResult("error", error=f"{node.id}: {too_big}")
+            return NodeResult("ok", (info,), output_bytes=_bytes((info,)))
         for port, src in zip(node.input_ports, node.inputs):
             if src is None:
                 return NodeResult("unresolved", error=f"input '{port}' is not connected")
@@ -147,7 +165,7 @@ class Analyzer:
         if any(info is None for info in infos):
             return NodeResult("unresolved", error="an input above it has an error")
         if node.op in ("Output", "BlockOutput"):
-            return NodeResult("ok", (infos[0],))
+            return NodeResult("ok", (infos[0],), output_bytes=_bytes(infos[:1]))
         # Validated params hold only hashable values (lists become tuples).
         key = (node.op, tuple(node.params.items()), tuple(infos))
         cached = self._cache.get(key)
@@ -159,7 +177,7 @@ class Analyzer:
         else:
             self._cache.move_to_end(key)
         if cached.status == "error":
-            return NodeResult("error", error=f"{node.id}: {cached.error}")
+            return replace(cached, error=f"{node.id}: {cached.error}")
         return cached
 
     def _compute(self, node: FlatNode, infos: list[TensorInfo]) -> NodeResult:
@@ -170,12 +188,20 @@ class Analyzer:
             with _MetaConstruction():
                 module = spec.build(node.params, infos)
             params = sum(p.numel() for p in module.parameters())
+            weight_bytes = sum(t.numel() * t.element_size() for t in (*module.parameters(), *module.buffers()))
+            if weight_bytes > MEMORY_LIMIT:
+                return NodeResult("error", weight_bytes=weight_bytes, error=(
+                    f"weights would need {format_bytes(weight_bytes)} (more than the "
+                    f"{format_bytes(MEMORY_LIMIT)} limit)"))
             if spec.preserves_shape:
-                return NodeResult("ok", (infos[0],), params, 0)
+                return NodeResult("ok", (infos[0],), params, 0, weight_bytes=weight_bytes,
+                                  output_bytes=_bytes(infos[:1]))
             module.eval()
             inputs = [_meta_tensor(info) for info in infos]
             with torch.no_grad():
-                if params and spec.flops is None:
+                if isinstance(module, nn.RNNBase):
+                    out, flops = _recurrent(spec, node.params, infos, module.num_layers)
+                elif params and spec.flops is None:
                     # Only modules with weights do matmuls or convolutions, the sole
                     # ops flop_counter counts; skipping the rest saves its overhead.
                     with FlopCounterMode(display=False) as counter:
@@ -194,7 +220,10 @@ class Analyzer:
         ports = spec.output_names(node.params)
         if len(result) != len(ports):
             return NodeResult("error", error=f"{spec.name} produced {len(result)} outputs for {len(ports)} ports")
-        return NodeResult("ok", result, params, flops)
+        too_big = _output_too_big(result)
+        if too_big:
+            return NodeResult("error", weight_bytes=weight_bytes, error=too_big)
+        return NodeResult("ok", result, params, flops, weight_bytes=weight_bytes, output_bytes=_bytes(result))
 
     # -- block instances -------------------------------------------------------------------
     def _summarise_composites(self, graph: Graph, analysis: Analysis) -> None:
@@ -229,6 +258,74 @@ def analyze(graph: Graph) -> Analysis:
 
 def _meta_tensor(info: TensorInfo) -> torch.Tensor:
     return torch.empty((_BATCH, *info.shape), dtype=info.dtype, device="meta")
+
+
+def _recurrent(spec, params: dict, infos: Sequence[TensorInfo], layers: int) -> tuple[torch.Tensor, int]:
+    """Output (on meta) and FLOPs of a batch-first torch RNN/LSTM/GRU, from four small runs.
+
+    On meta each step of each layer costs a dozen Python-level ops (about 20 ms), so a
+    sequence of 1000 steps or 50 stacked layers took minutes. Every step does the same
+    work, as does every layer after the first, so runs of 1-2 steps and 1-2 layers give
+    the exact sizes and counts of the whole: they grow linearly in both.
+    """
+    steps, rest = infos[0].shape[0], infos[0].shape[1:]
+
+    def run(t: int, n: int) -> tuple[torch.Tensor, int]:
+        probe = TensorInfo((t, *rest), infos[0].dtype)
+        with _MetaConstruction(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "dropout expects num_layers greater than 1"
+            module = spec.build({**params, "num_layers": n}, [probe])
+        with FlopCounterMode(display=False) as counter:
+            out = module.eval()(_meta_tensor(probe))
+        return out, counter.get_total_flops() // _BATCH
+
+    t2, n2 = min(steps, 2), min(layers, 2)
+    (one, f11), (two, f21) = run(1, 1), run(t2, 1)
+    f12, f22 = (f11, f21) if n2 == 1 else (run(1, 2)[1], run(t2, 2)[1])
+
+    def along_steps(a: int, b: int) -> int:  # the value at `steps` from those at 1 and 2 steps
+        return a + (steps - 1) * (b - a) if steps > 1 else a
+
+    first, second = along_steps(f11, f21), along_steps(f12, f22)
+    flops = first + (layers - 1) * (second - first)
+    shape = tuple(along_steps(a, b) for a, b in zip(one.shape, two.shape))
+    return torch.empty(shape, dtype=one.dtype, device="meta"), flops
+
+
+def _bytes(infos: Sequence[TensorInfo]) -> int:
+    """Bytes of one sample of these tensors."""
+    return sum(math.prod(i.shape) * torch.empty((), dtype=i.dtype).element_size() for i in infos)
+
+
+def _output_too_big(infos: Sequence[TensorInfo]) -> str | None:
+    need = _bytes(infos) * _BATCH
+    if need <= MEMORY_LIMIT:
+        return None
+    return (f"its output would need {format_bytes(need)} for a batch of {_BATCH} "
+            f"(more than the {format_bytes(MEMORY_LIMIT)} limit)")
+
+
+def largest_output(analysis: Analysis) -> tuple[str, int] | None:
+    """The flat node whose outputs need the most memory, and their bytes per sample.
+
+    Of equal sizes the first in order wins: the layer that makes the tensor (conv1),
+    not the activation after it.
+    """
+    best: tuple[str, int] | None = None
+    for node_id, node in analysis.flat.nodes.items():
+        result = analysis.nodes.get(node_id)
+        if result is not None and result.ok and node.op != "Output" and (best is None or result.output_bytes > best[1]):
+            best = (node_id, result.output_bytes)
+    return best
+
+
+def format_bytes(n: int) -> str:
+    """4_000_000_000 -> '4 GB', 38_112_000_000 -> '38.1 GB' (decimal units, like a file manager)."""
+    for unit, scale in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if n >= scale:
+            value = n / scale
+            return f"{value:,.0f} {unit}" if value >= 100 else f"{value:.3g} {unit}"
+    return f"{n} bytes"
 
 
 def _torch_message(op: str, infos: Sequence[TensorInfo], exc: Exception) -> str:

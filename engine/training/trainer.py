@@ -23,7 +23,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from engine.analysis import Analysis, Analyzer
+from engine.analysis import MEMORY_LIMIT, Analysis, Analyzer, format_bytes, largest_output
 from engine.compiler import CompileError, compile_network
 from engine.data import DataBundle, DataError, LoadContext, load_dataset
 from engine.document import Document, DocumentError
@@ -107,6 +107,9 @@ class Trainer:
         self.num_workers = num_workers
         self.report_interval = report_interval
         self.models: dict[str, nn.Module] = {}
+        # The node with the largest output and its bytes per sample, when the network was
+        # compiled here: what an out-of-memory message names.
+        self.largest: tuple[str, int] | None = None
         self.inputs: dict[str, list[InputInfo]] = {}
         self.task: Task | None = None
         self.data: DataBundle | None = None
@@ -243,6 +246,7 @@ class Trainer:
                               tuple(shape_analysis.nodes[i].outputs[0].shape))
                     for i in analysis.flat.inputs if shape_analysis.nodes[i].ok
                 ]
+                self._check_batch_memory(shape_analysis)
                 if self._given_models and name in self._given_models:
                     self.models[name] = self._given_models[name]
                 else:
@@ -255,6 +259,37 @@ class Trainer:
             self.models = {n: self._given_models[n] for n in names}
         for model in self.models.values():
             model.to(self.device)
+
+    def _check_batch_memory(self, analysis: Analysis) -> None:
+        """Refuse, before anything is allocated, a batch whose largest output exceeds the limit.
+
+        Analysis checks one batch of two; a run takes `batch_size` at once, and a CPU
+        allocation past the machine's memory may not fail cleanly (Linux overcommits
+        and the process is killed later), so the sizes are checked here.
+        """
+        found = largest_output(analysis)
+        if found is None:
+            return
+        if self.largest is None or found[1] > self.largest[1]:
+            self.largest = found
+        node_id, per_sample = found
+        batch = self.config.batch_size
+        if per_sample * batch > MEMORY_LIMIT:
+            raise TrainingError(
+                f"{node_id}'s output needs {format_bytes(per_sample * batch)} for one batch of {batch} (more than "
+                f"the {format_bytes(MEMORY_LIMIT)} limit); try a smaller batch (training.batch_size) or fewer "
+                "channels")
+
+    def _out_of_memory(self) -> str:
+        """What to say when an allocation failed, in terms of the network when it can."""
+        batch = self.config.batch_size
+        where = f"on {self.device} at step {self.step + 1}" if hasattr(self, "step") else f"on {self.device}"
+        if self.largest is None:
+            return (f"out of memory {where} with batch size {batch}: try a smaller batch size "
+                    "(training.batch_size) or a smaller network")
+        node_id, per_sample = self.largest
+        return (f"out of memory {where}: {node_id}'s output needs {format_bytes(per_sample * batch)} for one batch "
+                f"of {batch}; try a smaller batch size (training.batch_size) or fewer channels")
 
     def _at_data_size(self, name: str, graph: Graph, analysis: Analysis, analyzer: Analyzer,
                       problems: Sequence[Problem]) -> Analysis:
@@ -348,10 +383,11 @@ class Trainer:
         self._writer = None
         try:
             self.prepare()
-        except (TrainingError, DataError, DocumentError, CompileError, ValueError, FileNotFoundError, KeyError) as exc:
-            return self._finish(Failed(str(exc)), emit)
-        except Exception as exc:  # noqa: BLE001 - e.g. the first forward pass of a task's check
-            return self._finish(Failed(f"preparing the run: {type(exc).__name__}: {exc}"), emit)
+        except Exception as exc:  # noqa: BLE001 - sorted below
+            if not _is_out_of_memory(exc):
+                return self._failed_preparing(exc, emit)
+            self._free_memory()
+            return self._finish(Failed(self._out_of_memory()), emit)
         with self._lock:
             self._in_loop = True
         try:
@@ -361,12 +397,10 @@ class Trainer:
             return self._finish(Failed(
                 f"the {exc.name} became {exc.value} at step {exc.step}: training diverged; lower the learning "
                 f"rate (it was {lr:g}) or clip gradients (training.grad_clip)", exc.step), emit)
-        except torch.cuda.OutOfMemoryError:
-            self._free_memory()
-            return self._finish(Failed(
-                f"out of memory on {self.device} at step {self.step + 1} with batch size {self.config.batch_size}: "
-                "try a smaller batch size (training.batch_size) or a smaller network", self.step + 1), emit)
         except Exception as exc:  # noqa: BLE001 - the worker thread must survive anything
+            if _is_out_of_memory(exc):
+                self._free_memory()
+                return self._finish(Failed(self._out_of_memory(), self.step + 1), emit)
             return self._finish(Failed(f"step {self.step + 1}: {type(exc).__name__}: {exc}", self.step + 1), emit)
         finally:
             with self._lock:
@@ -376,6 +410,13 @@ class Trainer:
                 _run_into(future, fn)
             if self._writer is not None:
                 self._writer.close()
+
+    def _failed_preparing(self, exc: Exception, emit: Callback) -> Event:
+        expected = (TrainingError, DataError, DocumentError, CompileError, ValueError, FileNotFoundError, KeyError)
+        if isinstance(exc, expected):
+            return self._finish(Failed(str(exc)), emit)
+        # Anything else, e.g. from the first forward pass of a task's check.
+        return self._finish(Failed(f"preparing the run: {type(exc).__name__}: {exc}"), emit)
 
     def _finish(self, event: Event, emit: Callback) -> Event:
         emit(event)
@@ -611,6 +652,15 @@ def _extent_of(points: torch.Tensor, margin: float = 0.25) -> tuple[float, float
     low, high = points.min(0).values, points.max(0).values
     pad = margin * torch.clamp(high - low, min=1.0)
     return (float(low[0] - pad[0]), float(high[0] + pad[0]), float(low[1] - pad[1]), float(high[1] + pad[1]))
+
+
+def _is_out_of_memory(exc: BaseException) -> bool:
+    """An allocation failure: CUDA's (torch.OutOfMemoryError) or the CPU allocator's RuntimeError."""
+    if isinstance(exc, (torch.OutOfMemoryError, MemoryError)):
+        return True
+    text = str(exc)
+    return isinstance(exc, RuntimeError) and (
+        "can't allocate memory" in text or "out of memory" in text.lower() or "not enough memory" in text)
 
 
 def _run_into(future: Future, fn: Callable[[], Any]) -> None:
