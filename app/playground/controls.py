@@ -185,10 +185,15 @@ class DataPanel(QWidget):
         title = QLabel("DATA")
         title.setObjectName("columnTitle")
         layout.addWidget(title)
+        # The question and the thumbnails are one control (Playground's "Which dataset"), hidden together.
+        self.dataset_box = QWidget()
+        dataset_layout = QVBoxLayout(self.dataset_box)
+        dataset_layout.setContentsMargins(0, 0, 0, 0)
+        dataset_layout.setSpacing(6)
         question = QLabel("Which dataset do you want to use?")
         question.setObjectName("muted")
         question.setWordWrap(True)
-        layout.addWidget(question)
+        dataset_layout.addWidget(question)
         grid = QGridLayout()
         grid.setSpacing(8)
         self.dataset_group = QButtonGroup(self)
@@ -206,7 +211,8 @@ class DataPanel(QWidget):
             self.dataset_group.addButton(button)
             self.dataset_buttons[kind] = button
         self._grid = grid
-        layout.addLayout(grid)
+        dataset_layout.addLayout(grid)
+        layout.addWidget(self.dataset_box)
         layout.addSpacing(10)
         self.ratio_label, self.ratio_slider = self._slider(layout, 1, 9, 5)
         self.noise_label, self.noise_slider = self._slider(layout, 0, 10, 0)
