@@ -106,9 +106,14 @@ def _round_tool(kind: str, size: int, name: str, tip: str, icon_size: int) -> QT
 
 def _combo(items: list[tuple[str, object]], current: object) -> QComboBox:
     combo = QComboBox()
+    # A plain list popup, asked for on the combo itself: the popup's frame takes its margins from the
+    # style sheet in force when the combo is made (the app's, inside the editor), and a menu-like
+    # popup then clips the last item behind a scroll arrow ("L2", "10").
+    combo.setStyleSheet("QComboBox { combobox-popup: 0; }")
     for text, value in items:
         combo.addItem(text, value)
     combo.setCurrentIndex(max(0, combo.findData(current)))
+    combo.setMaxVisibleItems(max(10, combo.count()))  # every rate at once, as Playground's menus
     return combo
 
 

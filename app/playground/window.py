@@ -81,6 +81,9 @@ QToolButton#datasetButton:checked { border: 2px solid #202124; }
 QToolButton#datasetButton:hover { border: 2px solid #9aa0a6; }
 QComboBox { background: transparent; border: none; border-bottom: 1px solid #bdc1c6;
             padding: 2px 2px; color: #202124; font-size: 10pt; }
+QComboBox QAbstractItemView { padding: 0; border: 1px solid #dadce0; border-radius: 0; background: #ffffff;
+                              selection-background-color: #e8f0fe; selection-color: #202124; outline: 0; }
+QComboBox QAbstractItemView::item { padding: 3px 10px 3px 6px; }
 QPushButton { background: #ffffff; border: 1px solid #dadce0; border-radius: 4px; padding: 6px 12px;
               color: #3c4043; }
 QPushButton:hover { background: #f1f3f4; }
