@@ -174,3 +174,23 @@ def test_every_hidable_control_of_playground_has_widgets(window):
     assert set(window.controls()) == set(CONTROLS)
     assert all(window.controls().values())
     assert format_link(window.settings, window.view).startswith("https://playground.tensorflow.org/#activation=")
+
+
+def test_file_menu_open_link_and_copy_link(window, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    asked = []
+
+    def get_text(parent, title, label, *args, **kwargs):
+        asked.append((title, kwargs.get("text", "")))
+        return CLASS_LINK, True
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    actions = {a.text().replace("&", ""): a for a in window.menuBar().actions()[0].menu().actions()}
+    QGuiApplication.clipboard().setText(ISSUE_LINK)
+    actions["Open Link…"].trigger()
+    assert asked == [("Open Link", ISSUE_LINK)]  # a link on the clipboard is offered
+    assert window.settings.layers == (3,) and "noise" in window.view.hidden
+    QGuiApplication.clipboard().clear()
+    actions["Copy Link"].trigger()
+    assert parse_link(QGuiApplication.clipboard().text()) == parse_link(CLASS_LINK)
