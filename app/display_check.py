@@ -1,10 +1,9 @@
 """Can a Qt window open here? Checked before anything imports Qt, which would abort with a dump.
 
 Three things stop PySide6's window on Linux: no display at all, a local DISPLAY no X server
-listens on, and system libraries that
-Qt's xcb platform plugin links against but the machine lacks (a fresh Debian has no
-libxcb-cursor0, libxcb-icccm4 or libxcb-keysyms1). The second is read from `ldd` on the
-installed plugin (`PySide6/Qt/plugins/platforms/libqxcb.so`) and on `libQt6XcbQpa`, through
+listens on, and system libraries that Qt's xcb platform plugin links against but the machine
+lacks (a fresh Debian has no libxcb-cursor0, libxcb-icccm4 or libxcb-keysyms1). Those are
+read from `ldd` on the installed plugin (`PySide6/Qt/plugins/platforms/libqxcb.so`) and on `libQt6XcbQpa`, through
 which the xcb libraries come, so the list is what this PySide6 needs, not a guess.
 `make run` calls `python -m app.display_check --install`, which installs the missing
 packages with apt-get when it may (as root, or with a sudo that needs no password) and
