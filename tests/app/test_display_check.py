@@ -145,3 +145,10 @@ def test_netsmith_open_without_a_display_says_so_instead_of_qt_aborting():
     assert done.returncode == 2
     assert done.stderr.strip().startswith("netsmith open: There is no display")
     assert "qt.qpa" not in done.stderr and "Aborted" not in done.stderr
+
+
+def test_the_check_itself_never_loads_qt():
+    code = ("import sys, app.display_check as d; d.display_problem({'DISPLAY': ':0'}); "
+            "sys.exit(any(m.startswith(('PySide6', 'shiboken6')) for m in sys.modules))")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    assert subprocess.run([sys.executable, "-c", code], env=env, timeout=60, check=False).returncode == 0
