@@ -767,10 +767,7 @@ class MainWindow(QMainWindow):
 
     def _dialog_dir(self) -> str:
         doc = self.session.doc if self.session else None
-        if doc is not None and doc.path is not None:
-            return str(doc.path.parent)
-        recent = self.settings.recent_files()
-        return str(Path(recent[0]).parent) if recent else str(Path.home())
+        return self.settings.dialog_dir(doc.path if doc is not None else None)
 
     def save(self) -> bool:
         if self.session.doc.path is None:
