@@ -17,7 +17,10 @@ def _record(losses, val_losses=(), task="classification", marks=()) -> RunRecord
     record = RunRecord(1, "t", "sgd", task)
     per = max(1, len(losses) // max(1, len(val_losses) or 1))
     record.started = RunStarted("cpu", "fp32", 10, {"model": 10}, "digits", 100, 20, per, max(1, len(val_losses)))
-    record.add_batches(tuple(BatchEnd(i // per, i + 1, i % per + 1, v, 0.001 if i < 10 else 0.01, 100.0,
+    def lr_at(step: int) -> float:
+        return next((lr for s, lr in reversed(marks) if s <= step), 0.001)
+
+    record.add_batches(tuple(BatchEnd(i // per, i + 1, i % per + 1, v, lr_at(i + 1), 100.0,
                                       lr_changes=tuple((s, lr) for s, lr in marks if s == i + 1))
                              for i, v in enumerate(losses)))
     record.add_epochs(tuple(EpochEnd(e, {"loss": 1.0, "accuracy": 0.6}, {"loss": v, "accuracy": 0.1}, 0.01, 1.0,
