@@ -48,7 +48,7 @@ from app.editor.summary_panel import SummaryPanel
 from app.editor.view import GraphView
 from app.settings import Settings
 from app.theme import THEMES, apply_theme, current_theme
-from app.training.controller import TrainingController
+from app.training.controller import TrainingController, pause_label
 from app.training.panel import TrainingPanel
 from app.training.runs import RunRecord
 from app.viz.curves import CurvesView
@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self._analyse_when_shown = False
         self._sized_docks = False
         self._playgrounds: list[QMainWindow] = []  # Playground windows opened from here
+        self._saved_weights: TrainedWeights | None = None  # the trained weights last written to a file
         self.view = GraphView()
         self.view.op_dropped.connect(self._drop_op)
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
@@ -218,6 +219,11 @@ class MainWindow(QMainWindow):
         self.act_delete = a("De&lete", self.delete, [QKeySequence(Qt.Key.Key_Delete),
                                                        QKeySequence(Qt.Key.Key_Backspace)])
         self.act_select_all = a("Select &All", self.select_all, K.SelectAll)
+        # Ctrl+A selects nodes only while the canvas has the keyboard: typed in any other widget (a field
+        # of the recipe, a list) it is that widget's, never a selection of the whole network.
+        self.removeAction(self.act_select_all)
+        self.act_select_all.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.view.addAction(self.act_select_all)
         self.act_rename = a("Re&name…", self.rename, "F2")
         self.act_group = a("&Group into Block…", self.group, "Ctrl+G")
         self.act_ungroup = a("U&ngroup Block", self.ungroup, "Ctrl+Shift+G")
@@ -312,7 +318,7 @@ class MainWindow(QMainWindow):
                              (self.act_save, "Save"), (None, ""), (self.act_undo, "Undo"), (self.act_redo, "Redo"),
                              (None, ""), (self.act_layout_down, "Auto-layout"), (self.act_fit, "Fit"),
                              (self.act_group, "Group"), (None, ""), (self.act_train, "▶ Train"),
-                             (self.act_pause, "❚❚ Pause"), (self.act_stop, "■ Stop")):
+                             (self.act_pause, pause_label("idle")), (self.act_stop, "■ Stop")):
             if action is None:
                 bar.addSeparator()
                 continue
@@ -321,6 +327,8 @@ class MainWindow(QMainWindow):
             button_action.triggered.connect(action.trigger)
             action.changed.connect(lambda b=button_action, s=action: b.setEnabled(s.isEnabled()))
             bar.addAction(button_action)
+            if action is self.act_pause:
+                self.pause_tool = button_action  # its text follows the state (_training_state)
 
     # -- documents and graphs -------------------------------------------------------------------------
     def set_document(self, doc: Document) -> None:
@@ -394,6 +402,7 @@ class MainWindow(QMainWindow):
         else:
             self.controller.set_session(session)
             self.training_panel.set_session(session)
+            self.curves.set_runs(self.controller.runs, None)  # earlier runs stay listed, to overlay
         session.training_changed.connect(self._recipe_changed)
         session.training_changed.connect(self._refresh_document_inspector)
         session.trained_changed.connect(self._trained_changed)
@@ -427,7 +436,10 @@ class MainWindow(QMainWindow):
         active = state in ("starting", "running", "paused")
         self.act_train.setEnabled(state == "idle" and not c.finding_lr)
         self.act_pause.setEnabled(active)
+        self.act_pause.setText(f"&{pause_label(state, glyph=False)}")
+        self.pause_tool.setText(pause_label(state))
         self.act_stop.setEnabled(active)
+        self.act_save_weights.setEnabled(self.session.trained is not None and state == "idle")
         self.act_find_lr.setEnabled(state == "idle" and not c.finding_lr)
         self._update_train_label()
         if state in ("paused", "idle") and c.current is not None:
@@ -485,7 +497,7 @@ class MainWindow(QMainWindow):
             self.controller.probe()
 
     def _trained_changed(self) -> None:
-        self.act_save_weights.setEnabled(self.session.trained is not None)
+        self.act_save_weights.setEnabled(self.session.trained is not None and not self.controller.busy)
         if self.session.trained is None and not self.controller.busy and self.inside_dock.isVisible():
             self.controller.probe()
 
@@ -552,6 +564,7 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             QMessageBox.critical(self, "Cannot save", f"{path} could not be written:\n{exc.strerror or exc}")
             return False
+        self._saved_weights = trained
         self.show_message("Saved " + ", ".join(str(p) for p in written))
         return True
 
@@ -683,7 +696,10 @@ class MainWindow(QMainWindow):
 
     # -- files ------------------------------------------------------------------------------------------
     def maybe_save(self) -> bool:
-        """Ask about unsaved changes; False when the user cancels."""
+        """Ask about unsaved changes, then about unsaved trained weights; False when the user cancels."""
+        return self._maybe_save_document() and self._maybe_save_weights()
+
+    def _maybe_save_document(self) -> bool:
         if not self.session.dirty:
             return True
         answer = QMessageBox.question(
@@ -693,6 +709,42 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
+
+    def _maybe_save_weights(self) -> bool:
+        """A run's weights live only in this window until saved: closing the document or the window
+        would lose them, so ask as for unsaved edits. A run in progress is asked about too; Save stops
+        it (within a batch) and saves the weights so far."""
+        c = self.controller
+        record = c.current
+        if c.busy and record is not None:
+            text = (f"{record.name} is still training. Stopping it keeps its weights so far, but they are lost "
+                    "with the document unless you save them.\n\nSave the trained weights (safetensors)?")
+        elif self.unsaved_weights():
+            text = (f"The trained weights of {self.session.trained.run} are not saved: they are lost with the "
+                    "document.\n\nSave the trained weights (safetensors)?")
+        else:
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved trained weights", text,
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            c.stop_and_wait()  # a run in progress ends here and attaches its weights
+            return self.save_trained_weights()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def discard_unsaved_work(self) -> None:
+        """Let the window close without asking (screenshots, tests): end a run, drop its weights and
+        the edits' unsaved mark."""
+        self.controller.stop_and_wait()
+        self.session.set_trained(None)
+        self.session.undo_stack.setClean()
+
+    def unsaved_weights(self) -> bool:
+        """The attached weights come from a run of this window and were neither saved nor exported
+        (imported ones are in their file; the Playground's stay in its window)."""
+        trained = self.session.trained
+        return trained is not None and trained.trainer is not None and trained is not self._saved_weights
 
     def new_file(self) -> None:
         if self.maybe_save():
@@ -867,6 +919,8 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # an exporter's refusal (it lists every problem): tell the user, keep the work
             QMessageBox.critical(self, "Export failed", str(exc))
             return False
+        if any(Path(p).suffix == ".safetensors" for p in written) and len(self.session.doc.networks) == 1:
+            self._saved_weights = self.session.trained  # the export wrote them beside the code
         self.show_message("Exported " + ", ".join(str(p) for p in written))
         return True
 
