@@ -162,18 +162,27 @@ class TemplateGallery(QDialog):
             entry = self.entries[item.data(_NAME_ROLE)]
             haystack = " ".join([entry.name, entry.title] + [str(v) for v in entry.meta.values()]).lower()
             item.setHidden(bool(needle) and needle not in haystack)
+        # The details and Open follow what is listed: a hidden template is never the one opened.
+        current = self.list.currentItem()
+        if current is None or current.isHidden():
+            shown = [self.list.item(i) for i in range(self.list.count()) if not self.list.item(i).isHidden()]
+            self.list.setCurrentItem(shown[0] if shown else None)
+            if not shown:
+                self._show(None)
 
     def _show(self, item: QListWidgetItem | None) -> None:
+        open_button = self.buttons.button(QDialogButtonBox.StandardButton.Open)
         if item is None:
-            self.details.clear()
+            self.details.setHtml("<p style='color:gray'>No template matches the search.</p>")
+            open_button.setEnabled(False)
             return
         entry = self.entries[item.data(_NAME_ROLE)]
-        self.buttons.button(QDialogButtonBox.StandardButton.Open).setEnabled(entry.doc is not None)
+        open_button.setEnabled(entry.doc is not None)
         self.details.setHtml(_details_html(entry))
 
     def _open(self) -> None:
         item = self.list.currentItem()
-        if item is None or self.entries[item.data(_NAME_ROLE)].doc is None:
+        if item is None or item.isHidden() or self.entries[item.data(_NAME_ROLE)].doc is None:
             return
         self.chosen = item.data(_NAME_ROLE)
         self.accept()
