@@ -285,7 +285,9 @@ class NodeItem(QGraphicsItem):
                 x -= fm.horizontalAdvance(shown)
             runs.append((font, color, QPointF(x, y), _static(shown)))
 
-        op_width = min(small.horizontalAdvance(look.op) + 3, inner * 0.55)
+        # The op takes what the title leaves (a short name beside AdaptiveAvgPool2d), at least 55 %.
+        title_need = _Fonts.metrics("title").horizontalAdvance(look.title)
+        op_width = min(small.horizontalAdvance(look.op) + 3, max(inner * 0.55, inner - title_need - 6))
         add("small", "muted", w - PAD, 10, look.op, op_width, right=True)
         add("title", "text", left, 8, look.title, inner - op_width - 6)
         y = 44.0
