@@ -66,8 +66,7 @@ FILE_FILTER = "Netsmith documents (*.json);;All files (*)"
 _windows: list[MainWindow] = []  # File > New Window keeps its windows alive here
 
 
-STARTER_HINT = ("New network: the image input x goes straight to the output y. Add layers between them: "
-                "drag them from Layers, or select x and double-click a layer.")
+STARTER_HINT = "New network: input x → output y. Add layers between: drag from Layers, or select x and double-click one"
 
 
 def new_document() -> Document:
@@ -133,6 +132,7 @@ class MainWindow(QMainWindow):
         self.graph_combo.activated.connect(lambda i: self.show_graph(self.graph_combo.itemData(i)))
         self.where_label = QLabel()
         self.where_label.setProperty("role", "muted")
+        self.where_label.setWordWrap(True)  # the hint for a new network takes two lines beside narrow docks
         bar.addWidget(self.back_button)
         bar.addWidget(QLabel("Showing"))
         bar.addWidget(self.graph_combo)
