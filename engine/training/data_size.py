@@ -64,7 +64,10 @@ def same_layers(a: Analysis, b: Analysis) -> bool:
 def at_data_size(graph: Graph, analysis: Analysis, analyzer: Analyzer, problems: Sequence[Problem],
                  data_shape: tuple[int, ...]) -> tuple[Analysis, DataSize | None]:
     """`analysis` redone with an image Input at `data_shape`, when the network accepts that with
-    the same layers (the same channels, another height and width); else `analysis` and None."""
+    the same layers (the same channels, another height and width); else `analysis` and None.
+    A network with errors keeps its declared shapes: its errors are those of the declared input."""
+    if not analysis.ok:
+        return analysis, None
     for input_id in analysis.flat.inputs:
         result = analysis.nodes[input_id]
         declared = tuple(result.outputs[0].shape) if result.ok else None

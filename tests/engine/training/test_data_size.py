@@ -41,3 +41,13 @@ def test_a_network_whose_layers_depend_on_the_size_keeps_its_declared_shapes():
     analysis, size = at_data_size(doc.network(), declared, analyzer, doc.problems(), (1, 28, 28))
     assert size is None and analysis is declared
     assert at_data_size(doc.network(), declared, analyzer, doc.problems(), (3, 32, 32))[1] is None  # other channels
+
+
+def test_a_network_with_errors_keeps_its_declared_shapes_and_errors():
+    doc = load_template("resnet18")
+    doc.network().set_params("conv1", {"kernel_size": 300})  # larger than the 224 input
+    analyzer = Analyzer()
+    declared = analyzer.analyze(doc.network(), doc.problems())
+    assert not declared.ok
+    analysis, size = at_data_size(doc.network(), declared, analyzer, doc.problems(), (3, 32, 32))
+    assert size is None and analysis is declared
