@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QSize, Qt, QTimer
+from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -60,14 +60,18 @@ from engine.graph import Graph
 from engine.templates import load_template
 from engine.training import Failed
 
-__all__ = ["MainWindow", "new_document"]
+__all__ = ["MainWindow", "initial_geometry", "new_document"]
 
 FILE_FILTER = "Netsmith documents (*.json);;All files (*)"
 _windows: list[MainWindow] = []  # File > New Window keeps its windows alive here
 
 
+STARTER_HINT = "New network: input x → output y. Add layers between: drag from Layers, or select x and double-click one"
+
+
 def new_document() -> Document:
-    """File > New: an image input wired to an output, ready for layers in between."""
+    """File > New: an image input wired to an output, ready for layers in between (the navigation
+    bar says so while the network is just that)."""
     doc = Document()
     graph = doc.add_network()
     graph.add_node("Input", {"shape": [1, 28, 28]}, id="x", ui={"x": 0, "y": 0})
@@ -82,7 +86,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.setWindowTitle("Netsmith")
-        self.setMinimumSize(QSize(900, 600))
+        screen = self.screen().availableGeometry()
+        # A small screen still gets the whole window on it.
+        self.setMinimumSize(QSize(min(900, screen.width()), min(600, screen.height())))
         self.session: EditSession | None = None
         self.controller: TrainingController | None = None
         self.training_panel: TrainingPanel | None = None
@@ -105,6 +111,8 @@ class MainWindow(QMainWindow):
         geometry, state = self.settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
+        else:  # first run: most of the screen, so the canvas has room (Qt's default is 2/3 of it)
+            self.setGeometry(initial_geometry(screen))
         if state is not None:
             self.restoreState(state)
         self.set_document(doc if doc is not None else new_document())
@@ -125,6 +133,7 @@ class MainWindow(QMainWindow):
         self.graph_combo.activated.connect(lambda i: self.show_graph(self.graph_combo.itemData(i)))
         self.where_label = QLabel()
         self.where_label.setProperty("role", "muted")
+        self.where_label.setWordWrap(True)  # the hint for a new network takes two lines beside narrow docks
         bar.addWidget(self.back_button)
         bar.addWidget(QLabel("Showing"))
         bar.addWidget(self.graph_combo)
@@ -235,6 +244,10 @@ class MainWindow(QMainWindow):
         self.act_zoom_out = a("Zoom &Out", lambda: self.view.zoom_out(), K.ZoomOut)
         self.act_layout_down = a("Auto-layout Top to &Bottom", lambda: self.auto_layout("down"), "Ctrl+L")
         self.act_layout_right = a("Auto-layout Left to &Right", lambda: self.auto_layout("right"), "Ctrl+Shift+L")
+        self.act_data_size = a("Shapes at the Recipe's Si&ze", self._toggle_data_size, None,
+                               "Show the shapes of the images the recipe trains on, not the declared input's")
+        self.act_data_size.setCheckable(True)
+        self.act_data_size.setChecked(True)
         self.act_snap = a("&Snap to Grid", self._toggle_snap)
         self.act_snap.setCheckable(True)
         self.act_snap.setChecked(self.settings.snap_to_grid)
@@ -291,7 +304,7 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         for action in (self.act_fit, self.act_actual, self.act_zoom_in, self.act_zoom_out, None,
-                       self.act_layout_down, self.act_layout_right, self.act_snap, None):
+                       self.act_layout_down, self.act_layout_right, self.act_snap, self.act_data_size, None):
             view_menu.addSeparator() if action is None else view_menu.addAction(action)
         for action in self.theme_actions.values():
             view_menu.addAction(action)
@@ -340,6 +353,7 @@ class MainWindow(QMainWindow):
             if self.scene is not None:
                 self.scene.detach()
         session = EditSession(doc, self)
+        session.shapes_at_data_size = self.act_data_size.isChecked()  # a View setting, not the document's
         self.session = session
         self._attach_training(session)
         for key in list(doc.networks):
@@ -371,7 +385,7 @@ class MainWindow(QMainWindow):
             self._sized_docks = True
             if self.settings.window_state()[1] is None:  # first run: sensible panel sizes
                 self.resizeDocks([self.palette_dock, self.inspector_dock], [230, 330], Qt.Orientation.Horizontal)
-                self.resizeDocks([self.bottom_dock], [max(240, self.height() * 7 // 20)], Qt.Orientation.Vertical)
+                self.resizeDocks([self.bottom_dock], [max(240, self.height() * 7 // 25)], Qt.Orientation.Vertical)
                 width = self.width()
                 self.resizeDocks([self.bottom_dock, self.inside_dock], [width * 11 // 20, width * 9 // 20],
                                  Qt.Orientation.Horizontal)
@@ -618,7 +632,7 @@ class MainWindow(QMainWindow):
 
     def _where_text(self, key: str) -> str:
         if not key.startswith(BLOCK_PREFIX):
-            return ""
+            return STARTER_HINT if _is_starter(self.session.doc.network(key)) else ""
         name = key[len(BLOCK_PREFIX):]
         network = self.session.analysed_network()
         used = any(n.op == name for n in self.session.doc.network(network).nodes.values())
@@ -677,6 +691,7 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _update_stats(self, analysis) -> None:
+        self.where_label.setText(self._where_text(self.key))
         graph = self.session.doc.network(self.session.analysed_network())
         errors = len(analysis.errors)
         state = "✓ no errors" if not errors else f"✕ {errors} error{'s' * (errors > 1)}"
@@ -691,7 +706,10 @@ class MainWindow(QMainWindow):
     def _selection_changed(self) -> None:
         if self.scene is None or self.inspector is None:
             return
-        self.inspector.show_selection(self.key, self.scene.selected_ids())
+        ids = self.scene.selected_ids()
+        self.inspector.show_selection(self.key, ids)
+        if ids and not self.inspector_dock.isHidden():  # a dock the user closed stays closed
+            self.inspector_dock.raise_()  # over the Training panel it shares the right side with
         self._watch_selection()
 
     # -- files ------------------------------------------------------------------------------------------
@@ -1104,6 +1122,9 @@ class MainWindow(QMainWindow):
         return menu
 
     # -- view ----------------------------------------------------------------------------------------------
+    def _toggle_data_size(self) -> None:
+        self.session.set_shapes_at_data_size(self.act_data_size.isChecked())
+
     def _toggle_snap(self) -> None:
         self.settings.snap_to_grid = self.act_snap.isChecked()
         if self.scene is not None:
@@ -1134,6 +1155,19 @@ class MainWindow(QMainWindow):
             ids = self.scene.selected_ids()
             op = self.graph.nodes[ids[0]].op if len(ids) == 1 else None
         LayerDocs(self, op).exec()
+
+
+def initial_geometry(available: QRect) -> QRect:
+    """The first window: 88 % of the screen's free area, centred."""
+    size = QSize(round(available.width() * 0.88), round(available.height() * 0.88))
+    rect = QRect(QPoint(0, 0), size)
+    rect.moveCenter(available.center())
+    return rect
+
+
+def _is_starter(graph: Graph) -> bool:
+    """Whether `graph` is still File > New's input wired straight to its output."""
+    return sorted(n.op for n in graph.nodes.values()) == ["Input", "Output"] and graph.edge_count == 1
 
 
 def _file_stem(title: str) -> str:
