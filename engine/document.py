@@ -34,6 +34,9 @@ FORMAT_VERSION = 1
 # format_version N -> a function that upgrades a version-N dict to N + 1.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
+# Objects and lists inside one another; templates need 7, json.dumps fails near 500.
+MAX_DEPTH = 64
+
 _TOP_KEYS = ("format_version", "meta", "networks", "blocks", "training", "ui")
 
 
@@ -234,24 +237,30 @@ _BAD_CHARACTER = re.compile(r"[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def check_text(value: Any, where: str = "") -> None:
-    """Refuse any string in `value` (keys included) that cannot be printed or saved.
+    """Refuse any string in `value` (keys included) that cannot be printed or saved, and
+    nesting deeper than `MAX_DEPTH`.
 
     Raises `DocumentError` at the first one, naming its place and the character:
-    ``meta.title: contains a lone surrogate U+D800 at character 3``.
+    ``meta.title: contains a lone surrogate U+D800 at character 3``. The depth limit is
+    here because json reads far deeper than it can write back: a file nested 600 levels
+    in its `ui` section would open and then fail on every save.
     """
-    stack: list[tuple[Any, str]] = [(value, where)]
+    stack: list[tuple[Any, str, int]] = [(value, where, 0)]
     while stack:  # not recursive: a deep document must not exhaust the stack here
-        item, at = stack.pop()
+        item, at, depth = stack.pop()
         if isinstance(item, str):
             _check_string(item, at)
-        elif isinstance(item, dict):
+            continue
+        if isinstance(item, (dict, list)) and depth >= MAX_DEPTH:
+            raise DocumentError(at or "the document", f"is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(item, dict):
             for key, child in reversed(item.items()):
                 child_at = f"{at}.{key}" if at else str(key)
                 if isinstance(key, str):
                     _check_string(key, f"{at or 'the document'}: the key {_show(key)}")
-                stack.append((child, child_at))
+                stack.append((child, child_at, depth + 1))
         elif isinstance(item, list):
-            stack.extend((child, f"{at}[{i}]") for i, child in reversed(list(enumerate(item))))
+            stack.extend((child, f"{at}[{i}]", depth + 1) for i, child in reversed(list(enumerate(item))))
 
 
 def _check_string(text: str, where: str) -> None:

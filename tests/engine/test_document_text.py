@@ -105,3 +105,26 @@ def test_exported_training_script_compiles(title):
     code = compile(source, "<train>", "exec")
     shown = title.replace("\ud800", "\ufffd")
     assert code.co_consts[0].startswith(f"Train {shown} (classification on digits)")
+
+
+def _nested(depth: int) -> list:
+    value: list = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("depth", [63, 600])
+def test_what_loads_can_be_saved_and_deep_nesting_is_refused_at_load(depth):
+    # json reads far deeper than json.dumps writes back (about 500 levels): without a
+    # limit, a deep `ui` section opened fine and then failed on every save.
+    data = _perceptron()
+    data["ui"] = {"deep": _nested(depth)}  # 2 levels above it: the document and ui
+    if depth + 2 <= 64:
+        doc = _load(data)
+        assert Document.loads(doc.to_json()).ui == data["ui"]
+    else:
+        with pytest.raises(DocumentError) as err:
+            _load(data)
+        assert str(err.value).startswith("ui.deep")
+        assert str(err.value).endswith("is nested more than 64 levels deep")
