@@ -42,18 +42,30 @@ def one_thread():
 
 
 @pytest.fixture
-def window(qtbot, dialogs):
-    """The window a first start shows: a new document, focused and ready for keys."""
-    win = show_window(qtbot, dialogs, None)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
-    yield win
-    for playground in list(win._playgrounds):
-        playground.pause()
-        playground.close()
-    win.session.undo_stack.setClean()  # closing must not ask
-    win.close()
-    assert win.controller.worker is None  # a run's thread was joined
+def make_window(qtbot, dialogs):
+    """make_window(doc) -> the main window on `doc` (None: what a first start shows), focused for keys."""
+    windows = []
+
+    def make(doc=None):
+        win = show_window(qtbot, dialogs, doc)
+        win.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
+        windows.append(win)
+        return win
+
+    yield make
+    for win in windows:
+        for playground in list(win._playgrounds):
+            playground.pause()
+            playground.close()
+        win.session.undo_stack.setClean()  # closing must not ask
+        win.close()
+        assert win.controller.worker is None  # a run's thread was joined
+
+
+@pytest.fixture
+def window(make_window):
+    return make_window()
 
 
 def canvas(win):
@@ -150,3 +162,222 @@ def _in(node: str, port: str = "x"):
     from engine.graph import Endpoint
 
     return Endpoint(node, port)
+
+
+# -- a shape error ----------------------------------------------------------------------------------
+def test_a_kernel_larger_than_the_image_is_an_error_the_user_can_read_and_undo(window, qtbot):
+    ids = build_network(window, qtbot)
+    conv = ids["Conv2d"]
+    set_in_inspector(window, qtbot, conv, "kernel_size", "29")  # the image is 28 × 28
+    assert window.graph.nodes[conv].params["kernel_size"] == 29
+    card = window.scene.nodes[conv]
+    assert look(window, conv).status == "error"
+    message = look(window, conv).error
+    assert "Conv2d cannot take input (1, 28, 28)" in message
+    # On the canvas: a red badge, and the whole message in the card's tooltip.
+    assert message in card.toolTip()
+    for below in ("ReLU", "Flatten", "Linear", "Output"):
+        assert look(window, ids[below]).status == "unresolved" and window.scene.nodes[ids[below]].opacity() < 1
+    assert window.scene.edges[_in(ids["Flatten"])].label.text == ""  # no shape where none is known
+    assert "✕ 1 error" in window.stats_label.text()
+    # In the Problems tab: one entry naming the node; clicking it selects the node.
+    tabs = window.bottom_tabs
+    assert tabs.tabText(1) == "Problems (1)"
+    click(tabs.tabBar(), tabs.tabBar().tabRect(1).center())
+    assert tabs.currentWidget() is window.problems
+    problems = window.problems
+    assert problems.count() == 1 and conv in problems.item(0).text() and message in problems.item(0).text()
+    click(canvas(window), QPoint(4, 4))  # empty canvas: nothing selected
+    assert window.scene.selected_ids() == []
+    click(problems.viewport(), problems.visualItemRect(problems.item(0)).center())
+    assert window.scene.selected_ids() == [conv]
+    # In the inspector: the message in full, wrapped inside the panel, not cut off at its right edge.
+    inspector = window.inspector
+    assert inspector.node_id == conv
+    facts = inspector._facts
+    assert message in facts.text() and facts.isVisible()
+    right = facts.mapTo(inspector.viewport(), QPoint(facts.width(), 0)).x()
+    assert right <= inspector.viewport().width(), "the error runs past the inspector's right edge"
+
+    # Ctrl+Z puts the kernel back, and every shape with it.
+    click(canvas(window), QPoint(4, 4))
+    key(canvas(window), Qt.Key.Key_Z, CTRL)
+    shapes_settled(qtbot, window)
+    assert "kernel_size" not in window.graph.nodes[conv].params
+    assert all(look(window, n).status == "ok" for n in window.graph.nodes)
+    assert tabs.tabText(1) == "Problems" and "✓ no errors" in window.stats_label.text()
+
+
+# -- undo and redo ----------------------------------------------------------------------------------
+def test_undo_and_redo_walk_the_document_back_and_forth(window, qtbot):
+    ids = build_network(window, qtbot)
+    doc = window.session.doc
+    wired = doc.to_dict()
+    click(canvas(window), QPoint(4, 4))
+    for _ in range(5):  # the five connections, last first
+        key(canvas(window), Qt.Key.Key_Z, CTRL)
+    shapes_settled(qtbot, window)
+    assert len(window.graph.edges) == 0 and len(window.scene.edges) == 0
+    assert set(window.graph.nodes) == set(ids.values())
+    unwired = doc.to_dict()
+    assert look(window, ids["Conv2d"]).status == "unresolved"  # no input: no shape
+    key(canvas(window), Qt.Key.Key_Z, CTRL)  # the Output card's drop
+    assert ids["Output"] not in window.graph.nodes and ids["Output"] not in window.scene.nodes
+    assert window.act_redo.isEnabled() and window.act_redo.text() == f"&Redo Add {ids['Output']}"
+    key(canvas(window), Qt.Key.Key_Z, CTRL | SHIFT)  # the README's Redo
+    assert doc.to_dict() == unwired, "Ctrl+Shift+Z did not redo"
+    assert ids["Output"] in window.scene.nodes
+    for _ in range(5):
+        key(canvas(window), Qt.Key.Key_Z, CTRL | SHIFT)
+    shapes_settled(qtbot, window)
+    assert doc.to_dict() == wired
+    assert len(window.scene.edges) == 5 and look(window, ids["Output"]).shape == "(10,)"
+    assert not window.act_redo.isEnabled()
+
+
+# -- the template gallery ---------------------------------------------------------------------------
+def _shown_title(gallery) -> str:
+    """The title in the gallery's details pane (its heading), as the user reads it."""
+    import re
+
+    found = re.search(r"<h2[^>]*>(.*?)</h2>", gallery.details.toHtml(), re.S)
+    text = re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
+    return text.replace("&amp;", "&").strip()
+
+
+def in_modal_dialog(qtbot, act) -> dict:
+    """Run `act(dialog)` once the next modal dialog is up; it must close the dialog.
+
+    The dialog is rejected if `act` fails or leaves it open, so that a broken journey
+    fails its test instead of hanging in the dialog's event loop.
+    """
+    from PySide6.QtCore import QTimer
+
+    seen: dict = {}
+
+    def run():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, run)
+            return
+        try:
+            act(dialog, seen)
+        except Exception as exc:  # noqa: BLE001 - reported by the test after the dialog closed
+            seen["error"] = exc
+        finally:
+            if dialog.isVisible():
+                seen.setdefault("left_open", True)
+                dialog.reject()
+
+    QTimer.singleShot(0, run)
+    return seen
+
+
+def test_the_gallery_opens_the_template_its_filter_shows(window, qtbot):
+    def choose(gallery, seen):
+        seen["first"] = _shown_title(gallery)
+        type_text(gallery.search, "ResNet-18")
+        shown = [gallery.list.item(i) for i in range(gallery.list.count()) if not gallery.list.item(i).isHidden()]
+        seen["visible"] = [item.text().split("\n")[0] for item in shown]
+        open_button = gallery.buttons.button(QDialogButtonBox.StandardButton.Open)
+        if shown and not open_button.isEnabled():  # nothing chosen yet: the user clicks the first match
+            click(gallery.list.viewport(), gallery.list.visualItemRect(shown[0]).center())
+        seen["shown"] = _shown_title(gallery)
+        seen["open_enabled"] = open_button.isEnabled()
+        click(open_button)
+
+    seen = in_modal_dialog(qtbot, choose)
+    key(canvas(window), Qt.Key.Key_O, CTRL | SHIFT)  # File > Open Template…
+    assert "error" not in seen, seen.get("error")
+    assert seen["first"] == "Perceptron"  # the first paper by year is selected at first
+    assert seen["visible"][0] == "ResNet-18" and "Perceptron" not in seen["visible"], seen["visible"]
+    assert seen["shown"] == "ResNet-18", f"the details show {seen['shown']!r} after filtering for ResNet-18"
+    assert seen["open_enabled"] and not seen.get("left_open")
+    doc = window.session.doc
+    assert doc.title == "ResNet-18", f"Open opened {doc.title!r}"
+
+    # ResNet's first convolution: its shape and parameters read in full on the card.
+    shapes_settled(qtbot, window)
+    conv1 = window.scene.nodes["conv1"]
+    assert look(window, "conv1").shape == "(64, 112, 112)"
+    truncated = [text for text in shown_texts(window, "conv1") if "…" in text]
+    assert not truncated, f"conv1's card cuts off {truncated}"
+    assert conv1.isVisible()
+
+
+# -- training ---------------------------------------------------------------------------------------
+def toolbar_button(win, shortcut: str):
+    """The main toolbar's button for the action with `shortcut` (its tooltip names it)."""
+    bar = win.findChild(QToolBar, "main_toolbar")
+    action = next(a for a in bar.actions() if a.toolTip().endswith(f"({shortcut})"))
+    return bar.widgetForAction(action)
+
+
+def test_train_pause_resume_and_stop_from_the_keyboard(make_window, qtbot):
+    from engine.templates import load_template
+    from engine.training import Stopped
+
+    win = make_window(load_template("lenet5"))
+    panel = win.training_panel
+    key(canvas(win), Qt.Key.Key_F5)
+    assert win.controller.state in ("starting", "running")
+    assert win.training_dock.isVisible() and win.bottom_tabs.currentWidget() is win.curves
+    qtbot.waitUntil(lambda: win.controller.current is not None and win.controller.current.step >= 3,
+                    timeout=60000)
+    key(canvas(win), Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: win.controller.state == "paused", timeout=20000)
+    qtbot.wait(200)  # the last batch's numbers arrive
+    step = win.controller.current.step
+    qtbot.wait(300)
+    assert win.controller.current.step == step  # paused means paused
+    assert f"step {step}/" in win.train_label.text()
+    assert panel.state_label.text() == "Paused"
+    assert "Resume" in panel.pause_button.text()
+    assert "paused" in win.train_label.text()
+    toolbar = toolbar_button(win, "F6")
+    assert "Resume" in toolbar.text(), f"the panel says Resume, the toolbar {toolbar.text()!r}"
+
+    click(toolbar)  # the toolbar's Resume goes on
+    qtbot.waitUntil(lambda: win.controller.current.step > step, timeout=20000)
+    assert "Pause" in panel.pause_button.text() and "Pause" in toolbar.text()
+    key(canvas(win), Qt.Key.Key_F5, SHIFT)
+    qtbot.waitUntil(lambda: win.controller.state == "idle", timeout=30000)
+    assert isinstance(win.controller.current.final, Stopped)
+    assert panel.state_label.text() == "Stopped"
+    assert win.session.trained is not None and win.act_save_weights.isEnabled()
+    assert win.act_train.isEnabled() and not win.act_stop.isEnabled()
+
+
+# -- the Playground ---------------------------------------------------------------------------------
+def dark_pixels_in_the_middle(widget, size: int = 8) -> int:
+    """How many pixels of the widget's middle `size`×`size` square are dark (a glyph drawn there)."""
+    image = widget.grab().toImage()
+    cx, cy = image.width() // 2, image.height() // 2
+    return sum(image.pixelColor(x, y).lightness() < 110
+               for x in range(cx - size // 2, cx + size // 2) for y in range(cy - size // 2, cy + size // 2))
+
+
+def test_the_playground_opens_from_the_train_menu_and_plays(window, qtbot):
+    menu = open_menu(window, "Train")
+    click_menu_item(menu, "Playground")
+    qtbot.waitUntil(lambda: len(window._playgrounds) == 1, timeout=5000)
+    playground = window._playgrounds[0]
+    qtbot.waitExposed(playground)
+    view = playground.network_view
+    assert view.neuron_buttons, "a hidden layer has its + and − buttons"
+    for plus, minus in view.neuron_buttons:
+        for button, glyph in ((plus, "+"), (minus, "−")):
+            assert button.isVisible() and (button.text() == glyph or not button.icon().isNull())
+            assert dark_pixels_in_the_middle(button) >= 3, f"the {glyph} button shows no glyph"
+
+    top = playground.top
+    click(top.play_button)
+    assert playground.playing
+    qtbot.waitUntil(lambda: playground.session.epoch >= 3, timeout=30000)
+    click(top.play_button)
+    assert not playground.playing
+    epoch = playground.session.epoch
+    qtbot.waitUntil(lambda: top.epoch_label.text() == f"{epoch:07,d}", timeout=5000)
+    layers = playground.settings.layers
+    click(view.neuron_buttons[0][0])  # one more neuron in the first hidden layer
+    assert playground.settings.layers == (layers[0] + 1, *layers[1:])
