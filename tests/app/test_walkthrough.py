@@ -42,7 +42,27 @@ def one_thread():
 
 
 @pytest.fixture
-def make_window(qtbot, dialogs):
+def started_app(qapp):
+    """The application as `netsmith` starts it: Fusion, the saved theme's palette, font and style sheet.
+
+    Put back afterwards, so that other tests see the application as they made it.
+    """
+    import app.theme as theme
+    from app.application import create_application
+
+    before = (qapp.style().name(), qapp.palette(), qapp.font(), qapp.styleSheet(), theme._current)
+    assert create_application() is qapp
+    yield qapp
+    style, palette, font, sheet, current = before
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(style)
+    qapp.setPalette(palette)
+    qapp.setFont(font)
+    theme._current = current
+
+
+@pytest.fixture
+def make_window(qtbot, dialogs, started_app):
     """make_window(doc) -> the main window on `doc` (None: what a first start shows), focused for keys."""
     windows = []
 
@@ -381,3 +401,30 @@ def test_the_playground_opens_from_the_train_menu_and_plays(window, qtbot):
     layers = playground.settings.layers
     click(view.neuron_buttons[0][0])  # one more neuron in the first hidden layer
     assert playground.settings.layers == (layers[0] + 1, *layers[1:])
+
+
+# -- export -----------------------------------------------------------------------------------------
+def test_export_python_from_the_file_menu_and_run_it(window, qtbot, tmp_path, monkeypatch):
+    ids = build_network(window, qtbot)
+    set_in_inspector(window, qtbot, ids["Linear"], "out_features", "3")
+    target = tmp_path / "my_first_net.py"
+    asked = []
+
+    def answer(parent, title, suggestion, file_filter, *args, **kwargs):
+        asked.append((title, suggestion, file_filter))
+        return str(target), file_filter
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
+    file_menu = open_menu(window, "File")
+    export_menu = click_menu_item(file_menu, "Export")
+    click_menu_item(export_menu, "Python module")
+    assert len(asked) == 1 and asked[0][0] == "Export Python module" and "*.py" in asked[0][2]
+    assert target.exists(), window.dialogs["critical"]
+    assert window.statusBar().currentMessage() == f"Exported {target}"
+    source = target.read_text()
+    assert f"self.{ids['Conv2d']} = nn.Conv2d(1, 16, 3)" in source
+    assert f"self.{ids['Linear']} = nn.Linear(10816, 3)" in source  # 16 × 26 × 26 inferred, 3 typed
+    done = subprocess.run([sys.executable, str(target)], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == f"{ids['Output']}: (1, 3)"
