@@ -15,7 +15,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The display check runs before Qt loads: it installs the system libraries Qt's xcb plugin
+# lacks (apt-get, as root or with sudo -n) or says which command does, and explains a missing display.
 run: $(STAMP)
+	@$(PY) -m app.display_check --install
 	$(VENV)/bin/netsmith
 
 test: $(STAMP)

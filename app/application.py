@@ -97,7 +97,7 @@ def run_window(doc: Document, screenshot: str | None = None, size: tuple[int, in
     window = MainWindow(doc, Settings(), check_recovery=screenshot is None)
     if screenshot is not None:
         render_screenshot(window, screenshot, size, select, steps)
-        window.session.undo_stack.setClean()  # nothing to ask about on the way out
+        window.discard_unsaved_work()  # nothing to ask about on the way out
         window.close()
         return 0
     window.show()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QSize, Qt, QTimer
+from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -48,7 +48,7 @@ from app.editor.summary_panel import SummaryPanel
 from app.editor.view import GraphView
 from app.settings import Settings
 from app.theme import THEMES, apply_theme, current_theme
-from app.training.controller import TrainingController
+from app.training.controller import TrainingController, pause_label
 from app.training.panel import TrainingPanel
 from app.training.runs import RunRecord
 from app.viz.curves import CurvesView
@@ -60,14 +60,19 @@ from engine.graph import Graph
 from engine.templates import load_template
 from engine.training import Failed
 
-__all__ = ["MainWindow", "new_document"]
+__all__ = ["MainWindow", "initial_geometry", "new_document"]
 
 FILE_FILTER = "Netsmith documents (*.json);;All files (*)"
 _windows: list[MainWindow] = []  # File > New Window keeps its windows alive here
 
 
+STARTER_HINT = ("New network: the image input x goes straight to the output y. Add layers between them: "
+                "drag them from Layers, or select x and double-click a layer.")
+
+
 def new_document() -> Document:
-    """File > New: an image input wired to an output, ready for layers in between."""
+    """File > New: an image input wired to an output, ready for layers in between (the navigation
+    bar says so while the network is just that)."""
     doc = Document()
     graph = doc.add_network()
     graph.add_node("Input", {"shape": [1, 28, 28]}, id="x", ui={"x": 0, "y": 0})
@@ -82,7 +87,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.setWindowTitle("Netsmith")
-        self.setMinimumSize(QSize(900, 600))
+        screen = self.screen().availableGeometry()
+        # A small screen still gets the whole window on it.
+        self.setMinimumSize(QSize(min(900, screen.width()), min(600, screen.height())))
         self.session: EditSession | None = None
         self.controller: TrainingController | None = None
         self.training_panel: TrainingPanel | None = None
@@ -90,6 +97,7 @@ class MainWindow(QMainWindow):
         self._analyse_when_shown = False
         self._sized_docks = False
         self._playgrounds: list[QMainWindow] = []  # Playground windows opened from here
+        self._saved_weights: TrainedWeights | None = None  # the trained weights last written to a file
         self.view = GraphView()
         self.view.op_dropped.connect(self._drop_op)
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
@@ -104,6 +112,8 @@ class MainWindow(QMainWindow):
         geometry, state = self.settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
+        else:  # first run: most of the screen, so the canvas has room (Qt's default is 2/3 of it)
+            self.setGeometry(initial_geometry(screen))
         if state is not None:
             self.restoreState(state)
         self.set_document(doc if doc is not None else new_document())
@@ -218,6 +228,11 @@ class MainWindow(QMainWindow):
         self.act_delete = a("De&lete", self.delete, [QKeySequence(Qt.Key.Key_Delete),
                                                        QKeySequence(Qt.Key.Key_Backspace)])
         self.act_select_all = a("Select &All", self.select_all, K.SelectAll)
+        # Ctrl+A selects nodes only while the canvas has the keyboard: typed in any other widget (a field
+        # of the recipe, a list) it is that widget's, never a selection of the whole network.
+        self.removeAction(self.act_select_all)
+        self.act_select_all.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.view.addAction(self.act_select_all)
         self.act_rename = a("Re&name…", self.rename, "F2")
         self.act_group = a("&Group into Block…", self.group, "Ctrl+G")
         self.act_ungroup = a("U&ngroup Block", self.ungroup, "Ctrl+Shift+G")
@@ -312,7 +327,7 @@ class MainWindow(QMainWindow):
                              (self.act_save, "Save"), (None, ""), (self.act_undo, "Undo"), (self.act_redo, "Redo"),
                              (None, ""), (self.act_layout_down, "Auto-layout"), (self.act_fit, "Fit"),
                              (self.act_group, "Group"), (None, ""), (self.act_train, "▶ Train"),
-                             (self.act_pause, "❚❚ Pause"), (self.act_stop, "■ Stop")):
+                             (self.act_pause, pause_label("idle")), (self.act_stop, "■ Stop")):
             if action is None:
                 bar.addSeparator()
                 continue
@@ -321,6 +336,8 @@ class MainWindow(QMainWindow):
             button_action.triggered.connect(action.trigger)
             action.changed.connect(lambda b=button_action, s=action: b.setEnabled(s.isEnabled()))
             bar.addAction(button_action)
+            if action is self.act_pause:
+                self.pause_tool = button_action  # its text follows the state (_training_state)
 
     # -- documents and graphs -------------------------------------------------------------------------
     def set_document(self, doc: Document) -> None:
@@ -363,7 +380,7 @@ class MainWindow(QMainWindow):
             self._sized_docks = True
             if self.settings.window_state()[1] is None:  # first run: sensible panel sizes
                 self.resizeDocks([self.palette_dock, self.inspector_dock], [230, 330], Qt.Orientation.Horizontal)
-                self.resizeDocks([self.bottom_dock], [max(240, self.height() * 7 // 20)], Qt.Orientation.Vertical)
+                self.resizeDocks([self.bottom_dock], [max(240, self.height() * 7 // 25)], Qt.Orientation.Vertical)
                 width = self.width()
                 self.resizeDocks([self.bottom_dock, self.inside_dock], [width * 11 // 20, width * 9 // 20],
                                  Qt.Orientation.Horizontal)
@@ -394,6 +411,7 @@ class MainWindow(QMainWindow):
         else:
             self.controller.set_session(session)
             self.training_panel.set_session(session)
+            self.curves.set_runs(self.controller.runs, None)  # earlier runs stay listed, to overlay
         session.training_changed.connect(self._recipe_changed)
         session.training_changed.connect(self._refresh_document_inspector)
         session.trained_changed.connect(self._trained_changed)
@@ -427,7 +445,10 @@ class MainWindow(QMainWindow):
         active = state in ("starting", "running", "paused")
         self.act_train.setEnabled(state == "idle" and not c.finding_lr)
         self.act_pause.setEnabled(active)
+        self.act_pause.setText(f"&{pause_label(state, glyph=False)}")
+        self.pause_tool.setText(pause_label(state))
         self.act_stop.setEnabled(active)
+        self.act_save_weights.setEnabled(self.session.trained is not None and not active)
         self.act_find_lr.setEnabled(state == "idle" and not c.finding_lr)
         self._update_train_label()
         if state in ("paused", "idle") and c.current is not None:
@@ -485,7 +506,7 @@ class MainWindow(QMainWindow):
             self.controller.probe()
 
     def _trained_changed(self) -> None:
-        self.act_save_weights.setEnabled(self.session.trained is not None)
+        self.act_save_weights.setEnabled(self.session.trained is not None and not self.controller.busy)
         if self.session.trained is None and not self.controller.busy and self.inside_dock.isVisible():
             self.controller.probe()
 
@@ -552,6 +573,7 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             QMessageBox.critical(self, "Cannot save", f"{path} could not be written:\n{exc.strerror or exc}")
             return False
+        self._saved_weights = trained
         self.show_message("Saved " + ", ".join(str(p) for p in written))
         return True
 
@@ -605,7 +627,7 @@ class MainWindow(QMainWindow):
 
     def _where_text(self, key: str) -> str:
         if not key.startswith(BLOCK_PREFIX):
-            return ""
+            return STARTER_HINT if _is_starter(self.session.doc.network(key)) else ""
         name = key[len(BLOCK_PREFIX):]
         network = self.session.analysed_network()
         used = any(n.op == name for n in self.session.doc.network(network).nodes.values())
@@ -664,6 +686,7 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _update_stats(self, analysis) -> None:
+        self.where_label.setText(self._where_text(self.key))
         graph = self.session.doc.network(self.session.analysed_network())
         errors = len(analysis.errors)
         state = "✓ no errors" if not errors else f"✕ {errors} error{'s' * (errors > 1)}"
@@ -678,12 +701,18 @@ class MainWindow(QMainWindow):
     def _selection_changed(self) -> None:
         if self.scene is None or self.inspector is None:
             return
-        self.inspector.show_selection(self.key, self.scene.selected_ids())
+        ids = self.scene.selected_ids()
+        self.inspector.show_selection(self.key, ids)
+        if ids and not self.inspector_dock.isHidden():  # a dock the user closed stays closed
+            self.inspector_dock.raise_()  # over the Training panel it shares the right side with
         self._watch_selection()
 
     # -- files ------------------------------------------------------------------------------------------
     def maybe_save(self) -> bool:
-        """Ask about unsaved changes; False when the user cancels."""
+        """Ask about unsaved changes, then about unsaved trained weights; False when the user cancels."""
+        return self._maybe_save_document() and self._maybe_save_weights()
+
+    def _maybe_save_document(self) -> bool:
         if not self.session.dirty:
             return True
         answer = QMessageBox.question(
@@ -693,6 +722,42 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
+
+    def _maybe_save_weights(self) -> bool:
+        """A run's weights live only in this window until saved: closing the document or the window
+        would lose them, so ask as for unsaved edits. A run in progress is asked about too; Save stops
+        it (within a batch) and saves the weights so far."""
+        c = self.controller
+        record = c.current
+        if c.busy and record is not None:
+            text = (f"{record.name} is still training. Stopping it keeps its weights so far, but they are lost "
+                    "with the document unless you save them.\n\nSave the trained weights (safetensors)?")
+        elif self.unsaved_weights():
+            text = (f"The trained weights of {self.session.trained.run} are not saved: they are lost with the "
+                    "document.\n\nSave the trained weights (safetensors)?")
+        else:
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved trained weights", text,
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            c.stop_and_wait()  # a run in progress ends here and attaches its weights
+            return self.save_trained_weights()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def discard_unsaved_work(self) -> None:
+        """Let the window close without asking (screenshots, tests): end a run, drop its weights and
+        the edits' unsaved mark."""
+        self.controller.stop_and_wait()
+        self.session.set_trained(None)
+        self.session.undo_stack.setClean()
+
+    def unsaved_weights(self) -> bool:
+        """The attached weights come from a run of this window and were neither saved nor exported
+        (imported ones are in their file; the Playground's stay in its window)."""
+        trained = self.session.trained
+        return trained is not None and trained.trainer is not None and trained is not self._saved_weights
 
     def new_file(self) -> None:
         if self.maybe_save():
@@ -767,10 +832,7 @@ class MainWindow(QMainWindow):
 
     def _dialog_dir(self) -> str:
         doc = self.session.doc if self.session else None
-        if doc is not None and doc.path is not None:
-            return str(doc.path.parent)
-        recent = self.settings.recent_files()
-        return str(Path(recent[0]).parent) if recent else str(Path.home())
+        return self.settings.dialog_dir(doc.path if doc is not None else None)
 
     def save(self) -> bool:
         if self.session.doc.path is None:
@@ -870,6 +932,8 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # an exporter's refusal (it lists every problem): tell the user, keep the work
             QMessageBox.critical(self, "Export failed", str(exc))
             return False
+        if any(Path(p).suffix == ".safetensors" for p in written) and len(self.session.doc.networks) == 1:
+            self._saved_weights = self.session.trained  # the export wrote them beside the code
         self.show_message("Exported " + ", ".join(str(p) for p in written))
         return True
 
@@ -1083,6 +1147,19 @@ class MainWindow(QMainWindow):
             ids = self.scene.selected_ids()
             op = self.graph.nodes[ids[0]].op if len(ids) == 1 else None
         LayerDocs(self, op).exec()
+
+
+def initial_geometry(available: QRect) -> QRect:
+    """The first window: 88 % of the screen's free area, centred."""
+    size = QSize(round(available.width() * 0.88), round(available.height() * 0.88))
+    rect = QRect(QPoint(0, 0), size)
+    rect.moveCenter(available.center())
+    return rect
+
+
+def _is_starter(graph: Graph) -> bool:
+    """Whether `graph` is still File > New's input wired straight to its output."""
+    return sorted(n.op for n in graph.nodes.values()) == ["Input", "Output"] and graph.edge_count == 1
 
 
 def _file_stem(title: str) -> str:

@@ -62,6 +62,14 @@ class Settings:
     def remove_recent(self, path: str) -> None:
         self.qsettings.setValue("recent_files", [p for p in self.recent_files() if p != path])
 
+    def dialog_dir(self, document_path: str | os.PathLike[str] | None = None) -> str:
+        """The folder a file dialog starts in: the document's, else the most recent file's, else home
+        (one rule for the editor and the Playground)."""
+        if document_path is not None:
+            return str(Path(document_path).parent)
+        recent = self.recent_files()
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
     # -- preferences ------------------------------------------------------------------------------
     @property
     def theme(self) -> str:

@@ -157,6 +157,10 @@ QToolButton#reset {{ border: none; background: transparent; color: {t.muted}; pa
 QToolButton#reset:hover {{ color: {t.accent}; }}
 QCheckBox::indicator {{ width: 15px; height: 15px; }}
 QLineEdit[invalid="true"], QSpinBox[invalid="true"] {{ border: 1px solid {t.error}; }}
+QLineEdit:read-only, QSpinBox[readOnly="true"], QComboBox:disabled {{
+    background: {t.window}; color: {t.muted}; border: 1px dashed {t.border};
+}}
+QCheckBox:disabled {{ color: {t.muted}; }}
 QPushButton, QToolButton {{
     background: {t.panel}; border: 1px solid {t.border}; border-radius: 5px; padding: 4px 10px; color: {t.text};
 }}
@@ -181,6 +185,9 @@ QMenu::item:selected {{ background: {t.selection_fill}; color: {t.text}; }}
 QMenu::separator {{ height: 1px; background: {t.border}; margin: 4px 8px; }}
 QLabel#muted, QLabel[role="muted"] {{ color: {t.muted}; }}
 QLabel[role="error"] {{ color: {t.error}; }}
+QLabel[role="notice"] {{
+    color: {t.text}; background: {t.selection_fill}; border-radius: 5px; padding: 5px 8px;
+}}
 QLabel[role="heading"] {{ font-size: 13pt; font-weight: 700; }}
 QLabel[role="section"] {{ color: {t.muted}; font-weight: 600; text-transform: uppercase; }}
 QFrame#navbar {{ background: {t.panel}; border-bottom: 1px solid {t.border}; }}

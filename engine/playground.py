@@ -551,10 +551,12 @@ class PlaygroundSession:
         self._build()
 
     def regenerate(self, seed: int | None = None) -> None:
-        """New points of the same kind (a new seed) and a new network."""
+        """New points of the same kind (a new seed) for the same network, which trains on from where it
+        is, as Playground's Regenerate does; the loss curve marks where the data changed."""
         self.settings = self.settings.replace(seed=self.settings.seed + 1 if seed is None else seed)
         self._data = self._make_data()
-        self._build()
+        self._bind_data()
+        self.history.marks.append(Mark(self.epoch, "new data"))
 
     def set_points(self, points: np.ndarray, labels: np.ndarray, problem: str | None = None) -> None:
         """Use these points (split by the training ratio after a seeded shuffle) and a new network."""

@@ -50,11 +50,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     doc = open_document(args.document)
-    from app.application import run_window
-
     if args.train_steps and not args.screenshot:
         print("netsmith open: --train-steps needs --screenshot (in the window, press F5 to train)", file=sys.stderr)
         return 2
+    if not args.screenshot:
+        # Before Qt loads: without a display or with xcb libraries missing, Qt aborts with a dump.
+        from app.display_check import display_problem
+
+        problem = display_problem()
+        if problem is not None:
+            print(f"netsmith open: {problem}", file=sys.stderr)
+            return 2
+    from app.application import run_window
+
     return run_window(doc, screenshot=args.screenshot, size=args.size, theme=args.theme, select=args.select,
                       steps=args.train_steps)
 

@@ -3,11 +3,13 @@
     netsmith playground                                  # the window
     netsmith playground --dataset spiral --features x1,x2,sin1,sin2 --layers 8,8 --lr 0.1 --epochs 150
     netsmith playground --epochs 100 --screenshot playground.png
+    netsmith playground --link "https://playground.tensorflow.org/#activation=relu&networkShape=8,8&..."
 
 With --epochs, --json or --screenshot it runs without a window (the screenshot renders the
 window offscreen) and prints one JSON object: the final training and test loss, and the
 accuracies for classification. --document opens a document whose network is a Playground
-MLP (e.g. the playground_mlp template); the other options override its settings.
+MLP (e.g. the playground_mlp template); --link opens a TensorFlow Playground link (its
+set-up, and the controls it hides); the other options override either's settings.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--reg-rate", type=float, metavar="RATE")
     parser.add_argument("--seed", type=int, help="the data's seed")
     parser.add_argument("--document", metavar="FILE|TEMPLATE", help="start from a Playground-shaped document")
+    parser.add_argument("--link", metavar="URL", help="start from a TensorFlow Playground link (its #settings)")
     parser.add_argument("--epochs", type=int, metavar="N", help="run N epochs headless and print the outcome")
     parser.add_argument("--screenshot", metavar="PNG", help="render the window offscreen to PNG (after --epochs)")
     parser.add_argument("--size", default="1400x760", metavar="WxH", help="window size for --screenshot")
@@ -115,20 +118,33 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     headless = args.epochs is not None or args.json or args.screenshot is not None
     weights, points, notes = None, None, []
-    base = PlaygroundSettings()
+    base, view = PlaygroundSettings(), None
+    if args.document is not None and args.link is not None:
+        raise PlaygroundError("give --document or --link, not both")
+    if args.link is not None:
+        from engine.playground_link import parse_link
+
+        base, view, notes = parse_link(args.link)
     if args.document is not None:
         from app.playground.documents import read_playground
         from engine.templates import open_document
 
         loaded = read_playground(open_document(args.document))
         base, weights, points, notes = loaded.settings, loaded.weights, loaded.points, loaded.notes
+        view = loaded.view
     settings = settings_from(args, base)
-    if not headless:
-        from app.playground.launch import run_playground
-
-        return run_playground(settings, weights=weights, points=points, device=args.device)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
+    if not headless:
+        from app.display_check import display_problem
+
+        problem = display_problem(command="netsmith playground")
+        if problem is not None:
+            print(f"netsmith playground: {problem}", file=sys.stderr)
+            return 2
+        from app.playground.launch import run_playground
+
+        return run_playground(settings, weights=weights, points=points, device=args.device, view=view)
     epochs = max(0, args.epochs or 0)
     session = PlaygroundSession(settings, points=points if settings.dataset == "custom" else None,
                                 device=args.device)
@@ -151,10 +167,12 @@ def _run(args: argparse.Namespace) -> int:
     outcome.update({"seconds": round(seconds, 3), "device": str(session.device),
                     "features": list(settings.features), "layers": list(settings.layers),
                     "activation": settings.activation, "learning_rate": settings.learning_rate})
+    if view is not None and view.hidden:
+        outcome["hidden"] = list(view.hidden)
     if args.screenshot is not None:
         from app.playground.launch import playground_screenshot
 
-        playground_screenshot(session, args.screenshot, _size(args.size))
+        playground_screenshot(session, args.screenshot, _size(args.size), view=view)
         outcome["screenshot"] = args.screenshot
     print(json.dumps(outcome))
     return 0

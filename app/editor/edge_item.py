@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from app.editor.geometry import PORT_RADIUS
 from app.theme import current_theme
 from engine.graph import Edge
 
@@ -64,6 +65,11 @@ class EdgeLabel(QGraphicsItem):
         self.zoom_shown = shown
         self.setVisible(bool(self.text) and shown)
 
+    @property
+    def rect(self) -> QRectF:
+        """The pill around the text, in the label's coordinates (centred on its position)."""
+        return self._rect
+
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return self._bounds
 
@@ -87,6 +93,7 @@ class EdgeItem(QGraphicsItem):
         super().__init__()
         self.edge = edge
         self.path = QPainterPath()
+        self._ends: tuple[QPointF, QPointF, str] | None = None
         self._shape: QPainterPath | None = None
         self._bounds = QRectF()
         self.label = EdgeLabel(self)
@@ -96,14 +103,45 @@ class EdgeItem(QGraphicsItem):
     def set_ends(self, p1: QPointF, p2: QPointF, flow: str) -> None:
         self.prepareGeometryChange()
         self.path = curve(p1, p2, flow)
+        self._ends = (p1, p2, flow)
         self._shape = None
         self._bounds = self.path.boundingRect().adjusted(-3, -3, 3, 3)
-        length = self.path.length()
-        at = 0.5 if length < 2.5 * LABEL_DISTANCE else self.path.percentAtLength(LABEL_DISTANCE)
-        self.label.setPos(self.path.pointAtPercent(at))
+        self._place_label()
 
     def set_label(self, text: str) -> None:
         self.label.set_text(text)
+        self._place_label()
+
+    def port_rects(self) -> tuple[QRectF, QRectF]:
+        """The discs of the two ports this edge joins, as drawn when lit (their largest)."""
+        p1, p2, _flow = self._ends
+        r = PORT_RADIUS + 1.5
+        return QRectF(p1.x() - r, p1.y() - r, 2 * r, 2 * r), QRectF(p2.x() - r, p2.y() - r, 2 * r, 2 * r)
+
+    def _place_label(self) -> None:
+        """Near the source, else midway; when the ports are too close for either, beside the edge."""
+        if self._ends is None:
+            return
+        p1, p2, flow = self._ends
+        rect = self.label.rect
+        ports = self.port_rects()
+
+        def clear(at: QPointF) -> bool:
+            placed = rect.translated(at)
+            return not any(placed.intersects(port) for port in ports)
+
+        length = self.path.length()
+        near = self.path.pointAtPercent(self.path.percentAtLength(LABEL_DISTANCE)) if length >= 2.5 * LABEL_DISTANCE \
+            else None
+        middle = self.path.pointAtPercent(0.5)
+        at = next((p for p in (near, middle) if p is not None and clear(p)), None)
+        if at is None:  # short edge: the label sits to the side, clear of both dots
+            gap = PORT_RADIUS + 1.5 + 3
+            if flow == "down":
+                at = QPointF(max(p1.x(), p2.x()) + gap + rect.width() / 2, middle.y())
+            else:
+                at = QPointF(middle.x(), max(p1.y(), p2.y()) + gap + rect.height() / 2)
+        self.label.setPos(at)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return self._bounds

@@ -121,11 +121,15 @@ class TemplateGallery(QDialog):
             if entry.doc is None:
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.list.addItem(item)
+        self._filtering = False
+        self._auto_selected = True  # the first template, not one the user chose
         self.list.currentItemChanged.connect(self._show)
         self.list.itemDoubleClicked.connect(lambda _item: self._open())
         self.search.textChanged.connect(self._filter)
         if self.list.count():
+            self._filtering = True
             self.list.setCurrentRow(0)
+            self._filtering = False
         self._pending = [self.list.item(i) for i in range(self.list.count())]
         self._timer = QTimer(self)
         self._timer.setInterval(0)
@@ -162,18 +166,41 @@ class TemplateGallery(QDialog):
             entry = self.entries[item.data(_NAME_ROLE)]
             haystack = " ".join([entry.name, entry.title] + [str(v) for v in entry.meta.values()]).lower()
             item.setHidden(bool(needle) and needle not in haystack)
+        # The details and Open follow what is listed: a hidden template is never the one opened.
+        # A template the user picked stays while it matches; otherwise the best match is
+        # selected, one whose title or name holds the text before one whose notes do.
+        current = self.list.currentItem()
+        if current is not None and not current.isHidden() and not self._auto_selected:
+            return
+        shown = [self.list.item(i) for i in range(self.list.count()) if not self.list.item(i).isHidden()]
+
+        def titled(item: QListWidgetItem) -> bool:
+            entry = self.entries[item.data(_NAME_ROLE)]
+            return needle in entry.title.lower() or needle in entry.name.lower()
+
+        best = next((item for item in shown if titled(item)), shown[0] if shown else None)
+        self._filtering = True
+        self.list.setCurrentItem(best)
+        self._filtering = False
+        self._auto_selected = True
+        if best is None:
+            self._show(None)
 
     def _show(self, item: QListWidgetItem | None) -> None:
+        if not self._filtering:
+            self._auto_selected = False  # the user's own pick
+        open_button = self.buttons.button(QDialogButtonBox.StandardButton.Open)
         if item is None:
-            self.details.clear()
+            self.details.setHtml("<p style='color:gray'>No template matches the search.</p>")
+            open_button.setEnabled(False)
             return
         entry = self.entries[item.data(_NAME_ROLE)]
-        self.buttons.button(QDialogButtonBox.StandardButton.Open).setEnabled(entry.doc is not None)
+        open_button.setEnabled(entry.doc is not None)
         self.details.setHtml(_details_html(entry))
 
     def _open(self) -> None:
         item = self.list.currentItem()
-        if item is None or self.entries[item.data(_NAME_ROLE)].doc is None:
+        if item is None or item.isHidden() or self.entries[item.data(_NAME_ROLE)].doc is None:
             return
         self.chosen = item.data(_NAME_ROLE)
         self.accept()

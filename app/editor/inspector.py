@@ -202,6 +202,15 @@ class ParamField(QWidget):
         self._show_error("")
 
 
+def breakable(text: str, longest: int = 24) -> str:
+    """`text` with break chances (zero-width spaces) after the punctuation of long tokens, so a
+    path or a shape written without spaces wraps in the inspector instead of running off its edge."""
+    def split(match: re.Match[str]) -> str:
+        return re.sub(r"([,./:_×)])", "\\1\u200b", match.group(0))
+
+    return re.sub(rf"\S{{{longest},}}", split, text)
+
+
 class Inspector(QScrollArea):
     """Shows one node of the graph on the canvas, or the document when nothing is selected."""
 
@@ -221,6 +230,7 @@ class Inspector(QScrollArea):
         self.name_edit: QLineEdit | None = None
         self.name_error: QLabel | None = None
         self._facts: QLabel | None = None
+        self.node_error: QLabel | None = None  # the selected node's analysis error, wrapped
         self._labels: dict[str, QLabel] = {}
         self._resets: dict[str, QToolButton] = {}
         session.graph_changed.connect(self._on_graph_changed)
@@ -233,7 +243,7 @@ class Inspector(QScrollArea):
         self.selection = list(ids)
         self.node_id = ids[0] if len(ids) == 1 else None
         self.fields, self._labels, self._resets = {}, {}, {}
-        self.name_edit = self.name_error = self._facts = None
+        self.name_edit = self.name_error = self._facts = self.node_error = None
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 8, 12, 12)
@@ -336,6 +346,13 @@ class Inspector(QScrollArea):
         self._facts = self._muted("")
         self._facts.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self._facts)
+        self.node_error = QLabel()
+        self.node_error.setProperty("role", "error")
+        self.node_error.setTextFormat(Qt.TextFormat.PlainText)
+        self.node_error.setWordWrap(True)
+        self.node_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.node_error.hide()
+        layout.addWidget(self.node_error)
         self._update_values()
         self._update_facts()
 
@@ -418,11 +435,13 @@ class Inspector(QScrollArea):
                 if graph.nodes[self.node_id].op == "Output":
                     lines.append(f"returns: {result.shape_text}")
                 lines.append(f"parameters: {result.params:,} &nbsp; FLOPs: {flops_text(result.flops)}")
-            elif result is not None:
-                color = self.palette().color(self.foregroundRole()).name()
-                style = "color:#dc2626" if result.status == "error" else f"color:{color}"
-                lines.append(f"<span style='{style}'>{result.error}</span>")
+            failed = result is not None and not result.ok and bool(result.error)
+            if failed and result.status != "error":  # unresolved: a consequence, in the muted text
+                lines.append(result.error)
             self._facts.setText("<br>".join(lines) or "—")
+            if self.node_error is not None:
+                self.node_error.setText(breakable(result.error) if failed and result.status == "error" else "")
+                self.node_error.setVisible(failed and result.status == "error")
             return
         analysis = self.session.analysis
         if analysis is None:

@@ -3,7 +3,7 @@ parameter count, typed ports, and a red badge when its analysis failed.
 
 The item draws what the scene hands it (`NodeLook`, derived from the document and
 the analysis); it keeps no state of its own, and its position comes from `node.ui`.
-Painting is cached per device pixel and drops the text when zoomed far out.
+Painting is cached per device pixel; zoomed far out, the card shows only its name, large.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QStaticText
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from app.editor.geometry import PORT_RADIUS, ROW, NodeGeometry
+from app.editor.geometry import NODE_HEIGHT, PORT_RADIUS, ROW, NodeGeometry
 from app.theme import category_color, current_theme
 
 __all__ = ["NodeItem", "NodeLook"]
@@ -24,6 +24,9 @@ PAD = 12.0
 BADGE = 9.0
 MARGIN = BADGE + 3
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+FAR_NAME_PX = 12.0  # the name's on-screen size when zoomed out
+FAR_NAME_MIN_PX = 6.0  # below this on screen no name is drawn (a coloured card is all one sees)
+FAR_NAME_FILL = 0.55  # the far name's largest size, as a share of the card's height
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class NodeLook:
     params: str = ""
     shape: str = ""
     count: str = ""
+    params_terse: str = ""  # the parameters line when `params` does not fit
+    shape_compact: str = ""  # the shape line when `shape` does not fit beside the count
     status: str = "ok"  # ok | error | unresolved | pending
     error: str = ""
     doc: str = ""
@@ -99,6 +104,29 @@ def _stripe(height: float) -> QPainterPath:
     return path
 
 
+def _first_fitting(fm: QFontMetricsF, width: float, *forms: str) -> str:
+    """The first of `forms` (longest first) that fits in `width`, else the last non-empty one."""
+    forms = tuple(f for f in forms if f)
+    return next((f for f in forms if fm.horizontalAdvance(f) <= width), forms[-1] if forms else "")
+
+
+def _number(count: str) -> str:
+    """'9.41k params' -> '9.41k' (the inspector and the summary say what it counts)."""
+    return count.removesuffix(" params")
+
+
+def _wrap_first(fm: QFontMetricsF, text: str, width: float) -> tuple[str, str]:
+    """`text` split at a space into a first line that fits `width` and the rest."""
+    if fm.horizontalAdvance(text) <= width:
+        return text, ""
+    words = text.split(" ")
+    for i in range(len(words) - 1, 0, -1):
+        first = " ".join(words[:i])
+        if fm.horizontalAdvance(first) <= width:
+            return first, " ".join(words[i:])
+    return text, ""
+
+
 class NodeItem(QGraphicsItem):
     def __init__(self, node_id: str, geometry: NodeGeometry, look: NodeLook) -> None:
         super().__init__()
@@ -142,6 +170,8 @@ class NodeItem(QGraphicsItem):
     def _tooltip(self) -> str:
         look = self.look
         lines = [f"<b>{look.title}</b> — {look.op}"]
+        if look.params:  # in full, whatever the card had room for
+            lines.append(look.params)
         if look.doc:
             lines.append(look.doc)
         if look.status == "error":
@@ -185,6 +215,7 @@ class NodeItem(QGraphicsItem):
             painter.fillRect(QRectF(0, 0, min(6 / max(lod, 0.05), w / 3), h), accent)
             if look.status == "error":
                 painter.fillRect(QRectF(w - 40, 0, 40, 40), t.color("error"))
+            self._paint_far_name(painter, t, lod)
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -212,6 +243,31 @@ class NodeItem(QGraphicsItem):
         if look.status == "error":
             self._paint_badge(painter, t, w)
 
+    def far_name_size(self, lod: float) -> float | None:
+        """Pixel size (in scene units) of the name drawn far out, or None when too small to read.
+
+        Zoomed out, the card's small texts are unreadable, but the name is what finds a
+        node: it is drawn bold at about FAR_NAME_PX on screen, as large as the card allows.
+        """
+        size = min(FAR_NAME_PX / max(lod, 1e-3), min(self.geometry.height, NODE_HEIGHT) * FAR_NAME_FILL)
+        return size if size * lod >= FAR_NAME_MIN_PX else None
+
+    def _paint_far_name(self, painter: QPainter, t, lod: float) -> None:
+        size = self.far_name_size(lod)
+        if size is None:
+            return
+        font = QFont(_Fonts.title)
+        font.setPixelSize(max(1, round(size)))
+        font.setWeight(QFont.Weight.Bold)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        painter.setFont(font)
+        painter.setPen(t.color("text"))
+        left = min(6 / max(lod, 0.05), self.geometry.width / 3) + size * 0.3
+        row = min(self.geometry.height, NODE_HEIGHT)  # an expanded block's name stays in its first row
+        box = QRectF(left, 0, self.geometry.width - left - size * 0.2, row)
+        name = QFontMetricsF(font).elidedText(self.look.title, Qt.TextElideMode.ElideRight, int(box.width()))
+        painter.drawText(box, _LEFT, name)
+
     def _text_runs(self) -> list[tuple[str, str, QPointF, QStaticText]]:
         """(font, colour, top-left, text) of every line, laid out once per look."""
         if self._runs is not None:
@@ -219,7 +275,7 @@ class NodeItem(QGraphicsItem):
         look, w, h = self.look, self.geometry.width, self.geometry.height
         left = PAD + 2
         inner = w - left - PAD
-        small, title_fm, mono = _Fonts.metrics("small"), _Fonts.metrics("title"), _Fonts.metrics("mono")
+        small, mono = _Fonts.metrics("small"), _Fonts.metrics("mono")
         runs: list[tuple[str, str, QPointF, QStaticText]] = []
 
         def add(font: str, color: str, x: float, y: float, text: str, width: float, right: bool = False) -> None:
@@ -229,27 +285,41 @@ class NodeItem(QGraphicsItem):
                 x -= fm.horizontalAdvance(shown)
             runs.append((font, color, QPointF(x, y), _static(shown)))
 
-        op_width = min(small.horizontalAdvance(look.op) + 3, inner * 0.55)
+        # The op takes what the title leaves (a short name beside AdaptiveAvgPool2d), at least 55 %.
+        title_need = _Fonts.metrics("title").horizontalAdvance(look.title)
+        op_width = min(small.horizontalAdvance(look.op) + 3, max(inner * 0.55, inner - title_need - 6))
         add("small", "muted", w - PAD, 10, look.op, op_width, right=True)
         add("title", "text", left, 8, look.title, inner - op_width - 6)
-        if look.params:
-            add("small", "muted", left, 27, look.params, inner)
         y = 44.0
-        count_width = small.horizontalAdvance(look.count) if look.count else 0
-        if look.count:
-            add("small", "muted", w - PAD, y, look.count, count_width + 2, right=True)
-        shape_width = inner - count_width - 8
-        if look.status == "error":
-            add("small", "error", left, y, look.error, shape_width)
-        elif look.shape:
-            add("mono", "text", left, y + 0.5, look.shape, shape_width)
+        if look.status == "error":  # the error matters more than the parameters: two lines for it
+            first, rest = _wrap_first(small, look.error, inner)
+            add("small", "error", left, 27, first, inner)
+            if rest:
+                add("small", "error", left, y, rest, inner)
+        else:
+            if look.params:
+                add("small", "muted", left, 27, _first_fitting(small, inner, look.params, look.params_terse), inner)
+            # Shape and count share the last line: shorten the count to its number, then the
+            # shape to its compact form, before anything is elided.
+            for count, shape in ((look.count, look.shape), (_number(look.count), look.shape),
+                                 (_number(look.count), look.shape_compact or look.shape)):
+                if mono.horizontalAdvance(shape) + small.horizontalAdvance(count) + 8 <= inner:
+                    break
+            count_width = small.horizontalAdvance(count) if count else 0
+            if count:
+                add("small", "muted", w - PAD, y, count, count_width + 2, right=True)
+            if shape:
+                add("mono", "text", left, y + 0.5, shape, inner - count_width - 8)
         top = h - len(look.rows) * ROW - 6
         for i, (name, shape) in enumerate(look.rows):
             add("small", "muted", left + 4, top + i * ROW, name, inner * 0.5)
             add("mono", "muted", w - PAD, top + i * ROW + 0.5, shape, inner * 0.48, right=True)
-        del title_fm, mono
         self._runs = runs
         return runs
+
+    def shown_texts(self) -> list[str]:
+        """The lines as drawn on the card, after any shortening (what a user reads)."""
+        return [text.text() for _font, _color, _pos, text in self._text_runs()]
 
     def _paint_text(self, painter: QPainter, t, look: NodeLook, w: float, h: float) -> None:
         font = color = None

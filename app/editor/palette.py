@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayo
 from app.theme import category_color
 from engine.ops import categories, get_op
 
-__all__ = ["OP_MIME", "Palette"]
+__all__ = ["OP_MIME", "Palette", "rank_matches"]
 
 OP_MIME = "application/x-netsmith-op"
 _OP_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -35,6 +35,30 @@ def category_icon(category: str) -> QIcon:
         painter.end()
         icon = _icons[category] = QIcon(pix)
     return icon
+
+
+_Entries = list[tuple[str, str]]  # (op name, doc)
+
+
+def rank_matches(needle: str, groups: dict[str, _Entries]) -> tuple[_Entries, _Entries]:
+    """(name matches, description-only matches) for a lower-case `needle`.
+
+    Names rank exact first, then by prefix, then containing it (a category's name
+    counts for its ops), so "linear" offers Linear before ELU ("exponential linear unit").
+    """
+    by_name: list[tuple[int, str, str]] = []
+    by_doc: list[tuple[str, str]] = []
+    for category, ops in groups.items():
+        in_category = needle in category.lower()
+        for name, doc in ops:
+            low = name.lower()
+            if needle in low or in_category:
+                rank = 0 if low == needle else 1 if low.startswith(needle) else 2 if needle in low else 3
+                by_name.append((rank, name, doc))
+            elif needle in doc.lower():
+                by_doc.append((name, doc))
+    by_name.sort(key=lambda r: r[0])  # stable: catalog order within a rank
+    return [(name, doc) for _rank, name, doc in by_name], by_doc
 
 
 class _Tree(QTreeWidget):
@@ -71,22 +95,36 @@ class Palette(QWidget):
         layout.addWidget(self.tree)
         self._blocks: list[tuple[str, str]] = []
         self._ports = False
-        self.search.textChanged.connect(self._filter)
+        self.search.textChanged.connect(lambda _text: self._populate())
         self.search.returnPressed.connect(self._activate_first)
         self.tree.itemDoubleClicked.connect(self._activated)
         self._populate()
 
-    def _populate(self) -> None:
-        self.tree.clear()
+    def _groups(self) -> dict[str, _Entries]:
+        """The palette's contents by category: (op name, doc) in catalog order."""
         groups = {name: [(s.name, s.doc) for s in specs] for name, specs in categories().items()}
         if self._ports:  # editing a block's body: its inputs and outputs are nodes too
             ports = [(name, get_op(name).doc) for name in ("BlockInput", "BlockOutput")]
             groups = {"Block ports": ports, **groups}
         if self._blocks:
             groups["Blocks"] = self._blocks
+        return groups
+
+    def _populate(self) -> None:
+        """Categories when the search is empty; else the matches, names before descriptions."""
+        self.tree.clear()
+        groups = self._groups()
+        needle = self.search.text().strip().lower()
+        category_of = {name: category for category, ops in groups.items() for name, _doc in ops}
+        if needle:
+            by_name, by_doc = rank_matches(needle, groups)
+            groups = {"Matching names": by_name, "Mentioned in descriptions": by_doc}
         for category, ops in groups.items():
+            if not ops:
+                continue
             top = QTreeWidgetItem([category])
-            top.setIcon(0, category_icon(category))
+            if not needle:
+                top.setIcon(0, category_icon(category))
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
@@ -96,10 +134,11 @@ class Palette(QWidget):
                 child.setData(0, _OP_ROLE, name)
                 child.setToolTip(0, doc)
                 child.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
+                if needle:  # the category colour still tells what kind of layer a match is
+                    child.setIcon(0, category_icon(category_of[name]))
                 top.addChild(child)
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)
-        self._filter(self.search.text())
 
     def set_blocks(self, blocks: Iterable[tuple[str, str]]) -> None:
         """The document's blocks as (name, doc), shown under "Blocks"."""
@@ -120,25 +159,8 @@ class Palette(QWidget):
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
             for j in range(top.childCount()):
-                child = top.child(j)
-                if not child.isHidden():
-                    found.append(child.data(0, _OP_ROLE))
+                found.append(top.child(j).data(0, _OP_ROLE))
         return found
-
-    def _filter(self, text: str) -> None:
-        needle = text.strip().lower()
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
-            in_category = needle in top.text(0).lower()
-            visible = 0
-            for j in range(top.childCount()):
-                child = top.child(j)
-                hit = not needle or in_category or needle in child.text(0).lower() or needle in child.toolTip(0).lower()
-                child.setHidden(not hit)
-                visible += hit
-            top.setHidden(visible == 0)
-            if needle:
-                top.setExpanded(True)
 
     def _activated(self, item: QTreeWidgetItem, column: int = 0) -> None:
         op = item.data(0, _OP_ROLE)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSceneM
 from app.editor import edits
 from app.editor.edge_item import EdgeItem, curve
 from app.editor.geometry import MAX_ROWS, NodeGeometry, node_geometry, snap
-from app.editor.labels import count_text, param_summary
+from app.editor.labels import compact_shape, count_text, param_summary
 from app.editor.node_item import NodeItem, NodeLook
 from app.editor.results import GraphResults
 from app.editor.session import EditSession
@@ -164,12 +164,13 @@ class GraphScene(QGraphicsScene):
         if block is not None and node.params.get("repeat", 1) > 1:
             op = f"{node.op} ×{node.params['repeat']}"
         result = self._results.node(node_id)
-        status, error, shape, count = "ok", "", "", ""
+        status, error, shape, compact, count = "ok", "", "", "", ""
         if result is not None:
             status = result.status
             error = result.error or ""
             if result.ok:
                 shape = result.shape_text
+                compact = compact_shape([info.shape for info in result.outputs])
             if result.params:
                 count = count_text(result.params) + " params"
         elif self._results.analysis is None and not graph.is_block:
@@ -178,9 +179,10 @@ class GraphScene(QGraphicsScene):
         if block is not None and node.ui.get("expanded"):
             rows = self._block_rows(node_id, block)
         connected = frozenset(port for port, src in graph.inputs_of(node_id).items() if src is not None)
-        summary = param_summary(spec, {k: v for k, v in node.params.items() if k != "repeat"})
+        shown = {k: v for k, v in node.params.items() if k != "repeat"}
         return NodeLook(
-            title=node_id, op=op, category=spec.category if spec else "", params=summary, shape=shape,
+            title=node_id, op=op, category=spec.category if spec else "", params=param_summary(spec, shown),
+            params_terse=param_summary(spec, shown, terse=True), shape=shape, shape_compact=compact,
             count=count, status=status, error=error, doc=spec.doc if spec else f"unknown op {node.op}",
             rows=rows, connected=connected, is_block=block is not None,
         )

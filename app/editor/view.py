@@ -134,14 +134,14 @@ class GraphView(QGraphicsView):
         self.centerOn(rect.center())
 
     def show_top(self, scale: float = 0.85) -> None:
-        """Readable zoom, centred across the graph and starting at its top (long networks)."""
+        """Readable zoom (at most 100 %), centred across the graph and starting at its top (long networks)."""
         scene = self.scene()
         rect = QRectF()
         for item in getattr(scene, "nodes", {}).values():
             rect = rect.united(item.sceneBoundingRect())
         view = self.viewport().rect()
         fit = min(view.width() / (rect.width() + 80), view.height() / (rect.height() + 80)) if not rect.isEmpty() else 1
-        self.set_zoom(max(fit, min(scale, 1.0)))
+        self.set_zoom(min(max(fit, scale), 1.0))  # a small graph is not blown up past actual size
         if rect.isEmpty():
             return
         visible_height = view.height() / self.scale_factor

@@ -106,9 +106,14 @@ def _round_tool(kind: str, size: int, name: str, tip: str, icon_size: int) -> QT
 
 def _combo(items: list[tuple[str, object]], current: object) -> QComboBox:
     combo = QComboBox()
+    # A plain list popup, asked for on the combo itself: the popup's frame takes its margins from the
+    # style sheet in force when the combo is made (the app's, inside the editor), and a menu-like
+    # popup then clips the last item behind a scroll arrow ("L2", "10").
+    combo.setStyleSheet("QComboBox { combobox-popup: 0; }")
     for text, value in items:
         combo.addItem(text, value)
     combo.setCurrentIndex(max(0, combo.findData(current)))
+    combo.setMaxVisibleItems(max(10, combo.count()))  # every rate at once, as Playground's menus
     return combo
 
 
@@ -185,10 +190,15 @@ class DataPanel(QWidget):
         title = QLabel("DATA")
         title.setObjectName("columnTitle")
         layout.addWidget(title)
+        # The question and the thumbnails are one control (Playground's "Which dataset"), hidden together.
+        self.dataset_box = QWidget()
+        dataset_layout = QVBoxLayout(self.dataset_box)
+        dataset_layout.setContentsMargins(0, 0, 0, 0)
+        dataset_layout.setSpacing(6)
         question = QLabel("Which dataset do you want to use?")
         question.setObjectName("muted")
         question.setWordWrap(True)
-        layout.addWidget(question)
+        dataset_layout.addWidget(question)
         grid = QGridLayout()
         grid.setSpacing(8)
         self.dataset_group = QButtonGroup(self)
@@ -206,7 +216,8 @@ class DataPanel(QWidget):
             self.dataset_group.addButton(button)
             self.dataset_buttons[kind] = button
         self._grid = grid
-        layout.addLayout(grid)
+        dataset_layout.addLayout(grid)
+        layout.addWidget(self.dataset_box)
         layout.addSpacing(10)
         self.ratio_label, self.ratio_slider = self._slider(layout, 1, 9, 5)
         self.noise_label, self.noise_slider = self._slider(layout, 0, 10, 0)

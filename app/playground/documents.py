@@ -2,8 +2,9 @@
 
 The graph and the recipe come from `engine.playground`. What only the Playground knows
 rides in the document's `ui` section (which the engine stores and never reads): the
-trained weights, points the user drew or loaded, and L1 regularisation, which the recipe
-cannot express. So "Open in editor" hands over the very function the Playground shows,
+trained weights, points the user drew or loaded, L1 regularisation, which the recipe
+cannot express, and the view (test data shown, output discretized, the controls a
+classroom hides). So "Open in editor" hands over the very function the Playground shows,
 and a saved document reopens in the Playground where it left off. Weights are plain
 JSON numbers (float32 values round-trip exactly); nothing is executed or unpickled.
 """
@@ -19,6 +20,7 @@ import torch
 
 from engine.document import Document
 from engine.playground import PlaygroundError, PlaygroundSession, PlaygroundSettings, read_document
+from engine.playground_link import PlaygroundView
 from engine.training.regularization import PENALTIES
 
 __all__ = ["UI_KEY", "Loaded", "document_of", "open_session", "read_playground", "weights_of"]
@@ -26,8 +28,9 @@ __all__ = ["UI_KEY", "Loaded", "document_of", "open_session", "read_playground",
 UI_KEY = "playground"
 
 
-def document_of(session: PlaygroundSession, title: str = "Playground MLP") -> Document:
-    """The session's network as a document, with its weights (and custom points, and L1) in `ui`."""
+def document_of(session: PlaygroundSession, title: str = "Playground MLP",
+                view: PlaygroundView | None = None) -> Document:
+    """The session's network as a document, with its weights (and custom points, L1 and the view) in `ui`."""
     s = session.settings
     doc = session.to_document(title)
     state: dict[str, Any] = {
@@ -35,6 +38,8 @@ def document_of(session: PlaygroundSession, title: str = "Playground MLP") -> Do
         "regularization_rate": s.regularization_rate,
         "weights": {name: tensor.tolist() for name, tensor in session.state_dict().items()},
     }
+    if view is not None and view != PlaygroundView():
+        state["view"] = view.to_json()
     if s.dataset == "custom":
         state["points"] = [[float(x), float(y), float(v)] for (x, y), v in zip(session.points, session.labels)]
     doc.ui[UI_KEY] = state
@@ -68,6 +73,7 @@ class Loaded:
     settings: PlaygroundSettings
     weights: dict[str, torch.Tensor] | None = None
     points: tuple[np.ndarray, np.ndarray] | None = None
+    view: PlaygroundView = field(default_factory=PlaygroundView)
     notes: list[str] = field(default_factory=list)
 
 
@@ -100,13 +106,16 @@ def read_playground(doc: Document) -> Loaded:
     loaded.settings = settings.replace(regularization=kind, regularization_rate=float(rate)).validate()
     loaded.weights = weights_of(doc)
     loaded.points = _points(state, settings.problem)
+    if "view" in state:
+        loaded.view = PlaygroundView.from_json(state["view"])
     if loaded.points is not None:
         loaded.settings = loaded.settings.replace(dataset="custom")
     return loaded
 
 
-def open_session(doc: Document, **options: Any) -> tuple[PlaygroundSession, list[str]]:
-    """A session on a document's network, with its weights when they still fit (else fresh ones, noted)."""
+def open_session(doc: Document, **options: Any) -> tuple[PlaygroundSession, PlaygroundView, list[str]]:
+    """A session on a document's network, with its weights when they still fit (else fresh ones, noted),
+    and the view it was saved with."""
     loaded = read_playground(doc)
     session = PlaygroundSession(loaded.settings, points=loaded.points, **options)
     notes = list(loaded.notes)
@@ -115,4 +124,4 @@ def open_session(doc: Document, **options: Any) -> tuple[PlaygroundSession, list
             session.load_weights(loaded.weights)
         except PlaygroundError as exc:
             notes.append(f"{exc}: starting from fresh weights")
-    return session, notes
+    return session, loaded.view, notes

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from engine.playground import PlaygroundSession, PlaygroundSettings
+from engine.playground_link import PlaygroundView
 
 __all__ = ["playground_screenshot", "run_playground"]
 
@@ -28,7 +29,8 @@ def _application(offscreen: bool = False):
 
 
 def run_playground(settings: PlaygroundSettings, *, weights: Mapping[str, torch.Tensor] | None = None,
-                   points: tuple[np.ndarray, np.ndarray] | None = None, device: str = "auto") -> int:
+                   points: tuple[np.ndarray, np.ndarray] | None = None, device: str = "auto",
+                   view: PlaygroundView | None = None) -> int:
     """Open the Playground window and run until it closes."""
     app = _application()
     from app.playground.window import PlaygroundWindow
@@ -36,16 +38,21 @@ def run_playground(settings: PlaygroundSettings, *, weights: Mapping[str, torch.
     session = PlaygroundSession(settings, points=points if settings.dataset == "custom" else None, device=device,
                                 weights=weights)
     window = PlaygroundWindow(session=session, device=device)
+    if view is not None:
+        window.set_view(view)
     window.show()
     return app.exec()
 
 
-def playground_screenshot(session: PlaygroundSession, path: str | Path, size: tuple[int, int] = (1400, 760)) -> Path:
+def playground_screenshot(session: PlaygroundSession, path: str | Path, size: tuple[int, int] = (1400, 760),
+                          view: PlaygroundView | None = None) -> Path:
     """The window on `session`, laid out at `size`, saved as a PNG."""
     app = _application(offscreen=True)
     from app.playground.window import PlaygroundWindow
 
     window = PlaygroundWindow(session=session, device=str(session.device))
+    if view is not None:
+        window.set_view(view)
     window.resize(*size)
     window.show()
     app.processEvents()

@@ -8,21 +8,27 @@ animation frame; a frame is a few tens of milliseconds, so the window stays resp
 `open_in_editor` is the hook to the main window: a callable that receives a Document
 (the network with its weights in `ui.playground`). Without it, "Open in editor" saves the
 document where the user says, for `netsmith open`.
+
+File > Open Link… and Copy Link read and write TensorFlow Playground links
+(`engine.playground_link`); the Classroom menu hides controls as the links' `*_hide` keys do,
+and what it hides travels in the link and in the saved document.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QKeySequence, QLinearGradient, QPainter, QShortcut
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence, QLinearGradient, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -47,6 +53,7 @@ from engine.playground import (
     PlaygroundSettings,
     read_points_csv,
 )
+from engine.playground_link import CONTROLS, PlaygroundView, format_link, parse_link
 
 __all__ = ["PlaygroundWindow"]
 
@@ -66,7 +73,7 @@ QToolButton#playButton:hover { background: #0f2c39; }
 QToolButton#sideButton { background: #ffffff; border: 1px solid #dadce0; border-radius: 19px; }
 QToolButton#sideButton:hover { background: #e8eaed; }
 QToolButton#roundButton { background: #e8eaed; border: none; color: #3c4043; font-weight: bold;
-                          font-size: 11pt; border-radius: 10px; }
+                          font-size: 11pt; border-radius: 10px; padding: 0; }
 QToolButton#roundButton:hover { background: #d2d6da; }
 QToolButton#roundButton:disabled { color: #bdc1c6; background: #f1f3f4; }
 QToolButton#datasetButton { border: 2px solid transparent; border-radius: 4px; background: #ffffff; }
@@ -74,6 +81,9 @@ QToolButton#datasetButton:checked { border: 2px solid #202124; }
 QToolButton#datasetButton:hover { border: 2px solid #9aa0a6; }
 QComboBox { background: transparent; border: none; border-bottom: 1px solid #bdc1c6;
             padding: 2px 2px; color: #202124; font-size: 10pt; }
+QComboBox QAbstractItemView { padding: 0; border: 1px solid #dadce0; border-radius: 0; background: #ffffff;
+                              selection-background-color: #e8f0fe; selection-color: #202124; outline: 0; }
+QComboBox QAbstractItemView::item { padding: 3px 10px 3px 6px; }
 QPushButton { background: #ffffff; border: 1px solid #dadce0; border-radius: 4px; padding: 6px 12px;
               color: #3c4043; }
 QPushButton:hover { background: #f1f3f4; }
@@ -122,7 +132,8 @@ class PlaygroundWindow(QMainWindow):
         self.setStyleSheet(STYLE)
         self.open_in_editor = open_in_editor
         self.device = device
-        self.discretize = False
+        self.view = PlaygroundView()
+        self.document_path: Path | None = None  # the file the network came from, if any
         self.frame: PlaygroundFrame | None = None
         self.hovered: Hit | None = None
         self._neuron_images: list[list] = []
@@ -134,11 +145,13 @@ class PlaygroundWindow(QMainWindow):
         self.timer.timeout.connect(self._poll)
         self._build()
         notes: list[str] = []
+        view = PlaygroundView()
         if document is not None:
-            session, notes = open_session(document, device=device)
+            session, view, notes = open_session(document, device=device)
         elif session is None:
             session = PlaygroundSession(settings, device=device)
         self.set_session(session)
+        self.set_view(view)
         for note in notes:
             self.statusBar().showMessage(note, 8000)
         self.resize(1400, 760)
@@ -164,7 +177,29 @@ class PlaygroundWindow(QMainWindow):
         body.addWidget(self._output_column())
         outer.addLayout(body, 1)
         self.setCentralWidget(page)
+        self._menus()
         self._connect()
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        for text, slot, keys in (("&Open…", self.open_document, QKeySequence.StandardKey.Open),
+                                 ("Open &Link…", self.open_link, "Ctrl+L"),
+                                 ("&Copy Link", self.copy_link, "Ctrl+Shift+C"),
+                                 ("&Export Python…", self.export_python, None),
+                                 ("Open in &Editor", self.send_to_editor, None)):
+            action = file_menu.addAction(text)
+            action.triggered.connect(lambda _=False, slot=slot: slot())
+            if keys is not None:
+                action.setShortcut(QKeySequence(keys))
+        self.classroom_menu = self.menuBar().addMenu("&Classroom")
+        self.classroom_menu.setToolTipsVisible(True)
+        self.hide_actions: dict[str, QAction] = {}
+        for name, label in CONTROLS.items():
+            action = self.classroom_menu.addAction(f"Hide {label}")
+            action.setCheckable(True)
+            action.setToolTip("Hidden controls stay hidden in the copied link and the saved document")
+            action.toggled.connect(lambda on, name=name: self.hide_control(name, on))
+            self.hide_actions[name] = action
 
     def _rule(self) -> QFrame:
         line = QFrame()
@@ -237,7 +272,7 @@ class PlaygroundWindow(QMainWindow):
         net.weight_edited.connect(self._edit_weight)
         net.bias_edited.connect(self._edit_bias)
         self.output_view.point_added.connect(self.add_point)
-        self.show_test_box.toggled.connect(self.output_view.set_show_test)
+        self.show_test_box.toggled.connect(self.set_show_test)
         self.discretize_box.toggled.connect(self.set_discretize)
         QShortcut(QKeySequence(Qt.Key.Key_Space), self, activated=self.toggle_play)
 
@@ -370,9 +405,14 @@ class PlaygroundWindow(QMainWindow):
         self._structure_changed()
 
     def regenerate(self) -> None:
-        self.pause()
-        self.session.regenerate()
-        self._structure_changed()
+        """New points; the network trains on (and keeps playing if it was), as Playground's Regenerate."""
+        with self.runner.lock:
+            self.session.regenerate()
+        self.data_panel.set_values(self.settings.dataset, self.settings.train_ratio, self.settings.noise,
+                                   self.settings.batch_size)
+        self._points_changed()
+        if not self.playing:
+            self.refresh()
 
     def change(self, **changes) -> str:
         """Apply settings as Playground does: a new network (paused) for most, live for rates and batch size."""
@@ -402,9 +442,93 @@ class PlaygroundWindow(QMainWindow):
             return
         self.change(features=tuple(f for f in FEATURES if f in features))
 
+    @property
+    def discretize(self) -> bool:
+        return self.view.discretize
+
     def set_discretize(self, on: bool) -> None:
-        self.discretize = bool(on)
+        self.view = dataclasses.replace(self.view, discretize=bool(on))
         self.refresh()
+
+    def set_show_test(self, on: bool) -> None:
+        self.view = dataclasses.replace(self.view, show_test_data=bool(on))
+        self.output_view.set_show_test(bool(on))
+
+    # -- the view and the classroom ------------------------------------------------------------------------
+    def controls(self) -> dict[str, list[QWidget]]:
+        """The widgets of each control a classroom can hide, by TensorFlow Playground's name for it."""
+        top, data = self.top, self.data_panel
+        return {
+            "showTestData": [self.show_test_box], "discretize": [self.discretize_box],
+            "playButton": [top.play_button], "stepButton": [top.step_button], "resetButton": [top.reset_button],
+            "learningRate": [top.lr_combo.parentWidget()], "activation": [top.activation_combo.parentWidget()],
+            "regularization": [top.regularization_combo.parentWidget()],
+            "regularizationRate": [top.rate_combo.parentWidget()], "problem": [top.problem_combo.parentWidget()],
+            "dataset": [data.dataset_box], "percTrainData": [data.ratio_label, data.ratio_slider],
+            "noise": [data.noise_label, data.noise_slider], "batchSize": [data.batch_label, data.batch_slider],
+            "numHiddenLayers": [self.network_view.add_layer_button, self.network_view.remove_layer_button],
+        }
+
+    def hide_control(self, name: str, hide: bool = True) -> None:
+        """Hide (or show again) one of TensorFlow Playground's hidable controls."""
+        self.set_view(self.view.with_hidden(name, hide))
+
+    def set_view(self, view: PlaygroundView) -> None:
+        """Show the output as `view` says and hide the controls it hides."""
+        self.view = view
+        for box, on in ((self.show_test_box, view.show_test_data), (self.discretize_box, view.discretize)):
+            box.blockSignals(True)
+            box.setChecked(on)
+            box.blockSignals(False)
+        self.output_view.set_show_test(view.show_test_data)
+        for name, widgets in self.controls().items():
+            hidden = name in view.hidden
+            for widget in widgets:
+                widget.setVisible(not hidden)
+            action = self.hide_actions[name]
+            action.blockSignals(True)
+            action.setChecked(hidden)
+            action.blockSignals(False)
+        self.network_view.update()
+        self.refresh()
+
+    # -- links ---------------------------------------------------------------------------------------------
+    def link(self) -> str:
+        """The current set-up as a link TensorFlow Playground opens."""
+        return format_link(self.settings, self.view)
+
+    def copy_link(self) -> str:
+        link = self.link()
+        QGuiApplication.clipboard().setText(link)
+        extra = " (your own points do not travel in a link: it names the first dataset)" \
+            if self.settings.dataset == "custom" else ""
+        self.statusBar().showMessage(f"Copied a TensorFlow Playground link{extra}", 8000)
+        return link
+
+    def open_link(self, text: str | None = None) -> bool:
+        """Open a TensorFlow Playground link (asked for when not given); what Netsmith reads differently is
+        said in one message, and the rest of the link still opens."""
+        self.pause()
+        if text is None:
+            clip = QGuiApplication.clipboard().text().strip()
+            text, ok = QInputDialog.getText(self, "Open Link", "A TensorFlow Playground link:",
+                                            text=clip if "#" in clip and "=" in clip else "")
+            if not ok or not text.strip():
+                return False
+        try:
+            settings, view, notes = parse_link(text)
+            session = PlaygroundSession(settings, device=self.device)
+        except PlaygroundError as exc:
+            QMessageBox.warning(self, "Cannot open the link", str(exc))
+            return False
+        self.document_path = None
+        self.set_session(session)
+        self.set_view(view)
+        if notes:
+            QMessageBox.information(self, "Opened the link", "Opened, with these differences:\n\n• "
+                                    + "\n• ".join(notes))
+        self.statusBar().showMessage("Opened a TensorFlow Playground link", 6000)
+        return True
 
     def add_point(self, x: float, y: float, label: float) -> None:
         value = label if self.settings.problem == "classification" else (1.0 if label > 0 else -1.0)
@@ -445,7 +569,15 @@ class PlaygroundWindow(QMainWindow):
     def document(self) -> Document:
         """The current network, with its weights, as a document."""
         with self.runner.lock:
-            return document_of(self.session)
+            return document_of(self.session, view=self.view)
+
+    def _start_in(self, name: str = "") -> str:
+        """Where a file dialog starts: the editor's rule (the document's folder, else the most recent
+        file's, else home), and `name` in it."""
+        from app.settings import Settings
+
+        folder = Settings().dialog_dir(self.document_path)
+        return str(Path(folder) / name) if name else folder
 
     def send_to_editor(self) -> None:
         self.pause()
@@ -453,7 +585,8 @@ class PlaygroundWindow(QMainWindow):
         if self.open_in_editor is not None:
             self.open_in_editor(doc)
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Save the network as a document", "playground_mlp.json",
+        path, _ = QFileDialog.getSaveFileName(self, "Save the network as a document",
+                                              self._start_in("playground_mlp.json"),
                                               "Netsmith documents (*.json)")
         if not path:
             return
@@ -471,7 +604,8 @@ class PlaygroundWindow(QMainWindow):
         except ImportError:
             QMessageBox.information(self, "Export Python", "Export Python is not available in this build.")
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export Python", "playground_mlp.py", "Python files (*.py)")
+        path, _ = QFileDialog.getSaveFileName(self, "Export Python", self._start_in("playground_mlp.py"),
+                                              "Python files (*.py)")
         if not path:
             return
         try:
@@ -492,7 +626,8 @@ class PlaygroundWindow(QMainWindow):
 
     def open_document(self) -> None:
         self.pause()
-        path, _ = QFileDialog.getOpenFileName(self, "Open a Playground network", "", "Netsmith documents (*.json)")
+        path, _ = QFileDialog.getOpenFileName(self, "Open a Playground network", self._start_in(),
+                                              "Netsmith documents (*.json)")
         if path:
             self.load_document_file(path)
 
@@ -502,23 +637,29 @@ class PlaygroundWindow(QMainWindow):
         except DocumentError as exc:
             QMessageBox.critical(self, "Cannot open", str(exc))
             return False
-        return self.load_document(doc)
+        if not self.load_document(doc):
+            return False
+        self.document_path = Path(path)
+        return True
 
     def load_document(self, doc: Document) -> bool:
         """Open a document whose network is a Playground MLP; any other is refused with the reason."""
         try:
-            session, notes = open_session(doc, device=self.device)
+            session, view, notes = open_session(doc, device=self.device)
         except PlaygroundError as exc:
             QMessageBox.warning(self, "Not a Playground network", str(exc))
             return False
+        self.document_path = doc.path
         self.set_session(session)
+        self.set_view(view)
         self.statusBar().showMessage("; ".join(notes) or f"Opened {doc.title}", 8000)
         return True
 
     def load_csv(self, path: str | None = None) -> bool:
         self.pause()
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Load points", "", "CSV files (*.csv);;All files (*)")
+            path, _ = QFileDialog.getOpenFileName(self, "Load points", self._start_in(),
+                                                  "CSV files (*.csv);;All files (*)")
             if not path:
                 return False
         try:

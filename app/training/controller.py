@@ -25,13 +25,20 @@ from engine.document import Document
 from engine.inspect.maximize import maximize_activation
 from engine.training import Failed, Finished, Snapshot, Stopped, Trainer, lr_range_test
 
-__all__ = ["DRAIN_MS", "STATES", "TrainingController"]
+__all__ = ["DRAIN_MS", "READ_ONLY", "STATES", "TrainingController", "pause_label"]
 
 DRAIN_MS = 33  # the mailbox is drained at most ~30 times a second
 PROGRESS_SECONDS = 0.2  # bars, labels and curves follow at most 5 times a second (a frame costs ~10 ms)
 SNAPSHOT_SECONDS = 2.0  # how often a run sends pictures of itself (its own thread pays for them)
 STATES = ("idle", "starting", "running", "paused", "stopping")
 READ_ONLY = "Training is running: the network and the recipe are read-only until it stops (Stop: Shift+F5)"
+
+
+def pause_label(state: str, glyph: bool = True) -> str:
+    """What the Pause button says in `state` (the toolbar, the menu and the panel all ask here)."""
+    if state == "paused":
+        return "▶  Resume" if glyph else "Resume"
+    return "❚❚  Pause" if glyph else "Pause"
 
 
 class TrainingController(QObject):
@@ -81,10 +88,12 @@ class TrainingController(QObject):
         self.finding_lr = False
 
     def set_session(self, session: EditSession) -> None:
-        """Another document in the window (only when idle); earlier runs stay listed."""
+        """Another document in the window (only when idle); earlier runs stay listed, but none is
+        the current one: the last run belongs to the document it trained."""
         if self.state != "idle":
             raise RuntimeError("stop the run before replacing the document")
         self.session = session
+        self.current = None
         self._probe = None
 
     # -- state ---------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.editor.session import EditSession
-from app.training.controller import TrainingController
+from app.training.controller import TrainingController, pause_label
 from app.training.meter import Meter
 from app.training.recipe_editor import RecipeEditor
 from app.training.runs import RunRecord
@@ -82,7 +82,7 @@ class TrainingPanel(QScrollArea):
         self.train_button.setDefault(True)
         self.train_button.setToolTip("Train the network with this recipe (F5)")
         self.train_button.clicked.connect(lambda: self.controller.start())
-        self.pause_button = QPushButton("❚❚  Pause")
+        self.pause_button = QPushButton(pause_label("idle"))
         self.pause_button.setToolTip("Pause before the next batch; Resume goes on (F6)")
         self.pause_button.clicked.connect(self._pause_or_resume)
         self.stop_button = QPushButton("■  Stop")
@@ -103,6 +103,8 @@ class TrainingPanel(QScrollArea):
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(4)
         self.epoch_label = QLabel("Epoch")
+        # Wide enough for "Epoch 100 of 100": a label that grows would shift both bars sideways.
+        self.epoch_label.setMinimumWidth(self.epoch_label.fontMetrics().horizontalAdvance("Epoch 000 of 000"))
         self.epoch_bar = Meter()
         self.run_label = QLabel("Run")
         self.run_bar = Meter()
@@ -113,6 +115,10 @@ class TrainingPanel(QScrollArea):
         grid.setColumnStretch(1, 1)
         lay.addLayout(grid)
         self.rate_label = _muted("")
+        # Two lines, always: the text changes length while training, and a label that went from one
+        # line to two and back would move the whole form under the mouse.
+        self.rate_label.setFixedHeight(2 * self.rate_label.fontMetrics().lineSpacing() + 2)
+        self.rate_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         lay.addWidget(self.rate_label)
 
         self.lr_edit = QLineEdit()
@@ -170,16 +176,37 @@ class TrainingPanel(QScrollArea):
         self._suggested_line: pg.InfiniteLine | None = None
 
     def set_session(self, session: EditSession) -> None:
+        """Another document: the panel starts over (the last run and the finder's result were the
+        previous document's)."""
         if self.recipe is not None:
             self.recipe.close_jobs()
             self.recipe.deleteLater()
         if self.session is not None:
-            self.session.trained_changed.disconnect(self._trained_changed)
+            self.session.trained_changed.disconnect(self._update_trained)
         self.session = session
         self.recipe = RecipeEditor(session)
         self.recipe_holder.addWidget(self.recipe)
-        session.trained_changed.connect(self._trained_changed)
-        self._trained_changed()
+        session.trained_changed.connect(self._update_trained)
+        self._reset()
+
+    def _reset(self) -> None:
+        self.outcome.hide()
+        self.lr_note.clear()
+        self.rate_label.clear()
+        self.epoch_label.setText("Epoch")
+        self.epoch_bar.set_progress(0, 1)
+        self.run_bar.set_progress(0, 1)
+        self.lr_edit.clear()
+        self.lr_edit.setPlaceholderText("e.g. 0.0003")
+        self.lr_plot.hide()
+        self.lr_curve.setData([], [])
+        if self._suggested_line is not None:
+            self.lr_plot.removeItem(self._suggested_line)
+            self._suggested_line = None
+        self.suggested = None
+        self.lr_result.clear()
+        self.use_button.hide()
+        self._state_changed(self.controller.state)
 
     # -- state ----------------------------------------------------------------------------------------
     def _state_changed(self, state: str) -> None:
@@ -187,7 +214,7 @@ class TrainingPanel(QScrollArea):
         active = state in ("starting", "running", "paused")
         self.train_button.setEnabled(state == "idle" and not c.finding_lr)
         self.pause_button.setEnabled(active)
-        self.pause_button.setText("▶  Resume" if state == "paused" else "❚❚  Pause")
+        self.pause_button.setText(pause_label(state))
         self.stop_button.setEnabled(active)
         self.lr_edit.setEnabled(active)
         self.lr_button.setEnabled(active)
@@ -198,6 +225,7 @@ class TrainingPanel(QScrollArea):
         if state == "idle" and record is not None and record.final is not None:
             text = {"finished": "Finished", "stopped": "Stopped", "failed": "Failed"}[record.outcome]
         self.state_label.setText(text)
+        self._update_trained()
 
     def _pause_or_resume(self) -> None:
         if self.controller.state == "paused":
@@ -255,13 +283,26 @@ class TrainingPanel(QScrollArea):
         self.outcome.style().polish(self.outcome)
         self.outcome.show()
 
-    def _trained_changed(self) -> None:
+    def _update_trained(self) -> None:
+        """Say whose weights these are: while a run is in progress, its own (an earlier run's weights
+        are not what Stop will leave); after it, the attached ones, with the button to save them."""
         trained = self.session.trained if self.session is not None else None
-        self.save_button.setEnabled(trained is not None)
-        self.trained_label.setText(f"The weights of {trained.run} stay with the document until the network "
-                                   "changes: save them, or export the network with them." if trained else "")
+        record, state = self.controller.current, self.controller.state
+        if state != "idle" and record is not None:
+            what = {"starting": "is starting", "running": "is training", "paused": "is paused",
+                    "stopping": "is stopping"}[state]
+            text = (f"{record.name} {what}: when it ends, its weights stay with the document until the network "
+                    "changes (Stop keeps the weights so far).")
+            trained = None  # not the ones to save now
+        elif trained is not None:
+            text = (f"The weights of {trained.run} stay with the document until the network changes: save "
+                    "them, or export the network with them.")
+        else:
+            text = ""
+        self.trained_label.setText(text)
         self.trained_label.setToolTip(trained.summary if trained else "")
-        self.trained_label.setVisible(trained is not None)
+        self.trained_label.setVisible(bool(text))
+        self.save_button.setEnabled(trained is not None)
         self.save_button.setVisible(trained is not None)
 
     # -- learning rate ----------------------------------------------------------------------------------

@@ -12,7 +12,17 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.editor.commands import SetTraining
 from app.editor.inspector import ParamField
@@ -52,9 +62,15 @@ class RecipeEditor(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(6)
+        # While a network trains the form is read-only, and says why with the session's own reason.
+        self.read_only_note = QLabel()
+        self.read_only_note.setProperty("role", "notice")
+        self.read_only_note.setWordWrap(True)
+        self.read_only_note.hide()
+        self._layout.addWidget(self.read_only_note)
         self._page: QWidget | None = None
         session.training_changed.connect(self.refresh)
-        session.read_only_changed.connect(lambda on: self.setEnabled(not on))
+        session.read_only_changed.connect(lambda _on: self._show_read_only())
         self.refresh()
         if _DEVICES is None:
             self._find_devices()
@@ -67,6 +83,7 @@ class RecipeEditor(QWidget):
         if structure != self._structure:
             self._structure = structure
             self._build(recipe)
+            self._show_read_only()
         self._show_values(recipe)
 
     @staticmethod
@@ -157,6 +174,22 @@ class RecipeEditor(QWidget):
         self._fill_devices()
         self._add(form, ("precision",), _TOP["precision"])
         self._add(form, ("seed",), _TOP["seed"])
+
+    def _show_read_only(self) -> None:
+        """Text fields become read-only (they still take focus, so keys and Ctrl+A act on them and
+        their text can be copied); choices and buttons are disabled; the note says why."""
+        reason = self.session.read_only_reason
+        self.read_only_note.setText(reason or "")
+        self.read_only_note.setVisible(reason is not None)
+        if self._page is None:
+            return
+        for widget in self._page.findChildren(QWidget):
+            if isinstance(widget, (QLineEdit, QAbstractSpinBox)):
+                widget.setReadOnly(reason is not None)
+                widget.style().unpolish(widget)  # the style sheet matches spin boxes on [readOnly]
+                widget.style().polish(widget)
+            elif isinstance(widget, (QComboBox, QAbstractButton)):
+                widget.setEnabled(reason is None)
 
     def _form(self, layout: QVBoxLayout, title: str) -> QFormLayout:
         label = QLabel(title.upper())

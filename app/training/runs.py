@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.training import BatchEnd, EpochEnd, Event, Failed, Finished, RunStarted, Stopped
+from engine.training.tasks import TASK_CLASSES
 
-__all__ = ["RunRecord", "describe_recipe", "format_metric"]
+__all__ = ["RunRecord", "describe_recipe", "expected_metrics", "format_metric"]
 
 
 def describe_recipe(recipe: dict[str, Any]) -> str:
@@ -105,3 +106,12 @@ def format_metric(name: str, value: float) -> str:
     if name in ("accuracy", "top5", "miou", "iou"):
         return f"{name} {100 * value:.1f} %"
     return f"{name} {value:.4g}"
+
+
+def expected_metrics(task: str) -> list[str]:
+    """The metric a task is known to report before its first epoch ends: the one it monitors
+    ("val_accuracy" -> "accuracy"); the full list comes with the epochs."""
+    cls = TASK_CLASSES.get(task)
+    monitor = cls.monitor if cls is not None else None
+    name = monitor.removeprefix("val_") if monitor else None
+    return [name] if name and name != "loss" else []

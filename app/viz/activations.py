@@ -80,9 +80,15 @@ class ActivationsView(QWidget):
         self.see_button.clicked.connect(self._maximize)
         self.seen_view = ImageView(minimum=QSize(72, 72))
         self.seen_view.setMaximumWidth(110)
+        # Its place is kept while it is hidden, and the note below it is two lines high at all times:
+        # the grid must not jump when the answer to "what does this channel see?" arrives.
+        policy = self.seen_view.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.seen_view.setSizePolicy(policy)
         self.seen_label = QLabel()
         self.seen_label.setProperty("role", "muted")
         self.seen_label.setWordWrap(True)
+        self.seen_label.setFixedHeight(2 * self.seen_label.fontMetrics().lineSpacing() + 2)
 
         top = QHBoxLayout()
         top.addWidget(self.header, 1)

@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from app.theme import current_theme
 
-__all__ = ["ConfusionView"]
+__all__ = ["ConfusionView", "count_font"]
+
+SMALLEST_POINTS = 6.0  # counts are drawn down to this size; below it the cells are too small to read
+
+
+def count_font(base: QFont, side: float, widest: str) -> QFont | None:
+    """The largest font, at most `base`, in which `widest` fits a cell of `side` pixels (None: no
+    readable size fits)."""
+    font = QFont(base)
+    size = base.pointSizeF() if base.pointSizeF() > 0 else 9.0
+    while size >= SMALLEST_POINTS:
+        font.setPointSizeF(size)
+        metrics = QFontMetrics(font)
+        if metrics.horizontalAdvance(widest) + 2 <= side and metrics.height() <= side:
+            return font
+        size -= 0.5
+    return None
 
 
 class ConfusionView(QWidget):
@@ -19,6 +35,7 @@ class ConfusionView(QWidget):
         self.epoch = 0
         self.setMinimumSize(QSize(160, 140))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.cells: tuple[float, float, float] | None = None  # (left, top, side) of the grid last painted
 
     def set_matrix(self, matrix: np.ndarray | None, epoch: int = 0) -> None:
         self.matrix = None if matrix is None else np.asarray(matrix)
@@ -55,7 +72,10 @@ class ConfusionView(QWidget):
         share = m / np.maximum(m.sum(1, keepdims=True), 1)
         accent, error = QColor(t.accent), QColor(t.error)
         text, panel, empty = QColor(t.text), QColor(t.panel), QColor(t.window)
-        show_numbers = side >= metrics.horizontalAdvance(str(int(m.max()))) + 4
+        self.cells = (left, top, side)
+        # Counts in a font that fits the cells (smaller than the labels when it must): colours alone do
+        # not say whether a pale cell holds 1 sample or 10.
+        numbers = count_font(painter.font(), side - 1, str(int(m.max())))
         for k in range(n):
             painter.setPen(muted)
             painter.drawText(QRectF(left + k * side, top - line - 2, side, line), Qt.AlignmentFlag.AlignCenter, str(k))
@@ -70,6 +90,28 @@ class ConfusionView(QWidget):
                 color = QColor(accent if i == j else error)
                 color.setAlphaF(0.12 + 0.88 * float(share[i, j]))
                 painter.fillRect(cell, color)
-                if show_numbers:
+                if numbers is not None:
+                    painter.setFont(numbers)
                     painter.setPen(panel if share[i, j] > 0.55 else text)
                     painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, str(int(m[i, j])))
+
+    def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
+        """(true class, predicted class) of the cell under a point, or None."""
+        if self.cells is None or self.matrix is None:
+            return None
+        left, top, side = self.cells
+        i, j = int((y - top) // side), int((x - left) // side)
+        n = len(self.matrix)
+        return (i, j) if 0 <= i < n and 0 <= j < n and x >= left and y >= top else None
+
+    def event(self, event) -> bool:
+        if event.type() == event.Type.ToolTip and isinstance(event, QHelpEvent):
+            cell = self.cell_at(event.pos().x(), event.pos().y())
+            if cell is not None:
+                i, j = cell
+                QToolTip.showText(event.globalPos(), f"true {i}, predicted {j}: {int(self.matrix[i, j]):,} samples",
+                                  self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)

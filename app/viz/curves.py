@@ -23,12 +23,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.training.runs import RunRecord
+from app.theme import current_theme
+from app.training.runs import RunRecord, expected_metrics
 from app.viz.plots import RUN_COLORS, SERIES, Fitter, log10, make_plot, pen, style_plot
 
 __all__ = ["CurvesView", "smooth"]
 
 REDRAW_SECONDS = 0.2  # the curves move at most 5 times a second
+SMALL_PLOT_HEIGHT = 110  # the metric and rate plots: room for a title, three tick labels and the step axis
+LOG_SPAN = 100.0  # the loss plot turns logarithmic (unless chosen by hand) when its largest value is this
+                  # many times its median: one diverged validation loss flattens every other point
 _PREFERRED = ("accuracy", "psnr", "miou", "elbo", "perplexity", "top5", "kl", "recon")
 
 
@@ -76,6 +80,7 @@ class CurvesView(QWidget):
         self._drawn: dict[str, tuple] = {}  # what the curves show, to touch only series that changed
         self._shown: dict[str, dict] = {"loss": {}, "metric": {}, "lr": {}}  # plot -> curve -> y shown
         self._metric_title = ""
+        self._log_checked: tuple[int, int] | None = None  # (run, epochs) when _auto_log last looked
         self._last_redraw = 0.0
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
@@ -90,7 +95,11 @@ class CurvesView(QWidget):
         self.smooth_label = QLabel()
         self.smooth_label.setProperty("role", "muted")
         self.log_box = QCheckBox("Log scale")
+        self.log_box.setToolTip("A logarithmic loss axis; it turns on by itself when the losses span orders "
+                                "of magnitude, until you choose")
         self.log_box.toggled.connect(self._log_changed)
+        self.log_box.clicked.connect(self._log_chosen)
+        self.log_by_hand = False
         self.metric_combo = QComboBox()
         self.metric_combo.setMinimumContentsLength(10)
         self.metric_combo.currentTextChanged.connect(lambda _t: self._refit())
@@ -117,6 +126,8 @@ class CurvesView(QWidget):
         self.metric_plot = make_plot("metric")
         self.lr_plot = make_plot("learning rate", bottom="step")
         self.lr_plot.getPlotItem().setLogMode(y=True)  # rates span decades
+        for small in (self.metric_plot, self.lr_plot):
+            small.setMinimumHeight(SMALL_PLOT_HEIGHT)
         self.fitters = {name: Fitter(plot, self._refit) for name, plot in
                         (("loss", self.loss_plot), ("metric", self.metric_plot), ("lr", self.lr_plot))}
         self.c_step = self._curve(self.loss_plot, SERIES["train"], 0.3)
@@ -189,6 +200,8 @@ class CurvesView(QWidget):
         self.c_extras = {}
         self._update_legend(current)
         self._fill_metrics()
+        if not self.log_by_hand and self.log_box.isChecked():
+            self.log_box.setChecked(False)  # a new run starts linear; its own losses decide
         for fitter in self.fitters.values():
             fitter.reset()
         self._drawn = {}
@@ -233,6 +246,22 @@ class CurvesView(QWidget):
         self.redraw_overlays()
         self.redraw()
 
+    def _log_chosen(self, _on: bool) -> None:
+        self.log_by_hand = True
+
+    def _auto_log(self, record: RunRecord) -> bool:
+        """Turn the loss axis logarithmic when the losses span orders of magnitude (True: done, and
+        the curves were redrawn)."""
+        if self.log_by_hand or self.log_box.isChecked():
+            return False
+        values = np.asarray(record.losses + [e.val.get("loss", math.nan) for e in record.epochs]
+                            + [e.train.get("loss", math.nan) for e in record.epochs], np.float64)
+        values = values[np.isfinite(values) & (values > 0)]
+        if len(values) < 2 or values.max() < LOG_SPAN * np.median(values):
+            return False
+        self.log_box.setChecked(True)  # redraws, in log scale
+        return True
+
     def _log_changed(self, on: bool) -> None:
         self.loss_plot.getPlotItem().setLogMode(y=on)
         self._refit()
@@ -252,8 +281,10 @@ class CurvesView(QWidget):
         return smoothed.extend(values)
 
     def _metric_names(self, record: RunRecord | None) -> list[str]:
-        if record is None or not record.epochs:
+        if record is None:
             return []
+        if not record.epochs:  # before the first epoch ends: what the task is known to report
+            return expected_metrics(record.task)
         last = record.epochs[-1]
         names = [k for k in {**last.train, **last.val} if k != "loss"]
         return sorted(names, key=lambda k: (_PREFERRED.index(k) if k in _PREFERRED else len(_PREFERRED), k))
@@ -297,6 +328,11 @@ class CurvesView(QWidget):
                 item.setData([], [])
             self._drawn = {}
             return
+        seen = (record.number, len(record.epochs))
+        if seen != self._log_checked:  # an epoch's validation loss is the usual outlier: look once an epoch
+            self._log_checked = seen
+            if self._auto_log(record):
+                return
         x = np.asarray(record.steps, np.float64)
         metric = self.metric_combo.currentText()
         keys = {
@@ -351,12 +387,14 @@ class CurvesView(QWidget):
 
     def _draw_marks(self, record: RunRecord) -> None:
         """A dashed line where the learning rate was changed by hand, labelled with the new rate."""
+        # The label sits right of its line, on the panel's colour, so neither the line nor a curve crosses it.
+        fill = QColor(current_theme().panel)
         for step, lr in record.lr_marks[self._marked:]:
             for plot in (self.loss_plot, self.metric_plot, self.lr_plot):
                 label = f"lr → {lr:g}" if plot is self.loss_plot else None
                 line = pg.InfiniteLine(step, angle=90, pen=pen(SERIES["mark"], 0.9, dash=True), label=label,
-                                       labelOpts={"position": 0.92, "color": SERIES["mark"], "anchors": [(0, 0),
-                                                                                                        (0, 0)]})
+                                       labelOpts={"position": 0.92, "color": SERIES["mark"], "fill": fill,
+                                                  "anchors": [(-0.04, 0), (-0.04, 0)]})
                 plot.addItem(line)
                 self._marks.append((plot, line))
         self._marked = len(record.lr_marks)

@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsItem
 
 from app.theme import Theme, current_theme
 
-__all__ = ["RUN_COLORS", "SERIES", "Fitter", "log10", "make_plot", "nice_range", "pen", "style_plot"]
+__all__ = ["RUN_COLORS", "SERIES", "Fitter", "SparseAxis", "log10", "make_plot", "nice_range", "pen", "style_plot"]
 
 pg.setConfigOptions(antialias=False, useOpenGL=False)
 
@@ -50,8 +50,34 @@ def style_plot(plot: pg.PlotWidget, theme: Theme | None = None) -> None:
         legend.setPen(pg.mkPen(QColor(t.border), width=1))
 
 
+class SparseAxis(pg.AxisItem):
+    """A vertical axis whose ticks stay at least LABEL_GAP text lines apart. pyqtgraph always labels
+    its first tick level, however short the axis: on a plot 25 px tall "0.001" sat on "0.0009", and
+    a log axis over a decade piled up five labels."""
+
+    LABEL_GAP = 1.6  # in text lines, between the centres of two labels
+
+    def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N802, N803 - pyqtgraph override
+        levels = super().tickValues(minVal, maxVal, size)
+        span = abs(maxVal - minVal)
+        if span <= 0 or size <= 0:
+            return levels
+        font = self.style["tickFont"] or self.font()
+        gap = self.LABEL_GAP * QFontMetrics(font).height() * span / size  # in axis units
+        kept: list[float] = []
+        out = []
+        for spacing, values in levels:
+            level = []
+            for v in values:  # the first level first: round numbers win over minor ticks
+                if all(abs(v - k) >= gap for k in kept):
+                    level.append(v)
+                    kept.append(v)
+            out.append((spacing, level))
+        return out
+
+
 def make_plot(title: str = "", left: str = "", bottom: str = "") -> pg.PlotWidget:
-    plot = pg.PlotWidget()
+    plot = pg.PlotWidget(axisItems={"left": SparseAxis("left")})
     item = plot.getPlotItem()
     if title:
         item.setTitle(title, size="9pt")

@@ -583,7 +583,20 @@ class _Writer:
         copy = cls.first
         names = Namespace(set(self.names.taken))
         model = names.create("model", numbered=False)
-        lines = [f"{model} = {cls.name}().eval()"]
+        weights = names.create("weights", numbered=False)
+        # Netsmith's export writes the trained weights beside the file, named like it; a
+        # copy without them still runs (on fresh weights), and safetensors is needed only then.
+        lines = [
+            "import pathlib",
+            "",
+            f"{model} = {cls.name}().eval()",
+            f"{weights} = pathlib.Path(__file__).with_suffix(\".safetensors\")",
+            f"if {weights}.exists():",
+            "    from safetensors.torch import load_file",
+            "",
+            f"    {model}.load_state_dict(load_file({weights}), strict=True)",
+            f'    print(f"loaded the weights in {{{weights}.name}}")',
+        ]
         inputs = []
         for node_id in copy.inputs:
             node = self.flat.nodes[node_id]

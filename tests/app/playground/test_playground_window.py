@@ -205,7 +205,7 @@ def test_open_in_editor_yields_a_document_that_computes_the_same(window, qtbot):
     output = torch.tanh((logits[:, 1] - logits[:, 0]) / 2).reshape(100, 100).numpy()
     np.testing.assert_allclose(output, window.frame.output, atol=1e-6)
     # ... and back: the document reopens in the Playground where it left off.
-    session, notes = open_session(doc, device="cpu")
+    session, _, notes = open_session(doc, device="cpu")
     assert session.settings.layers == (5, 3) and notes == []
     np.testing.assert_allclose(session.frame().output, window.frame.output, atol=1e-6)
 
@@ -284,7 +284,7 @@ def test_a_document_with_l1_and_drawn_points_round_trips(window):
     window.change(regularization="l1", regularization_rate=0.003)
     window.add_point(1.0, 1.0, 1.0)
     doc = Document.from_dict(document_of(window.session).to_dict())
-    session, _ = open_session(doc, device="cpu")
+    session, _, _ = open_session(doc, device="cpu")
     assert session.settings.regularization == "l1" and session.settings.regularization_rate == 0.003
     assert session.settings.dataset == "custom" and len(session.points) == 501
     assert doc.training["optimizer"] == {"name": "sgd", "lr": 0.03}  # L1 has no place in the recipe

@@ -25,8 +25,8 @@ def make_window(qtbot, dialogs):
 
     yield make
     for win in windows:
-        win.session.undo_stack.setClean()
-        win.close()
+        win.discard_unsaved_work()
+        assert win.close()
         controller = win.controller
         assert controller.worker is None  # the run's thread was joined
         for runner in (controller.probes, controller.maximizer, controller.lr_finder):
