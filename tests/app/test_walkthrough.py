@@ -78,7 +78,7 @@ def make_window(qtbot, dialogs, started_app):
         for playground in list(win._playgrounds):
             playground.pause()
             playground.close()
-        win.session.undo_stack.setClean()  # closing must not ask
+        win.discard_unsaved_work()  # closing must not ask
         win.close()
         assert win.controller.worker is None  # a run's thread was joined
 
@@ -384,6 +384,24 @@ def test_train_pause_resume_and_stop_from_the_keyboard(make_window, qtbot):
     assert panel.state_label.text() == "Stopped"
     assert win.session.trained is not None and win.act_save_weights.isEnabled()
     assert win.act_train.isEnabled() and not win.act_stop.isEnabled()
+
+    # File > New right after the run: the weights are unsaved work, so it asks first.
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = win.dialogs["question"]
+    win.dialogs["answers"].append(QMessageBox.StandardButton.Cancel)
+    click_empty_canvas(win)
+    key(canvas(win), Qt.Key.Key_N, CTRL)
+    assert [title for title, _text in asked] == ["Unsaved trained weights"]
+    assert win.session.doc.title == "LeNet-5" and win.session.trained is not None  # Cancel keeps them
+    win.dialogs["answers"].append(QMessageBox.StandardButton.Discard)
+    key(canvas(win), Qt.Key.Key_N, CTRL)
+    assert len(asked) == 2 and win.session.doc.title != "LeNet-5"
+    # The Training panel starts over with the new document: nothing of LeNet-5's run is left on it.
+    assert panel.state_label.text() not in ("Stopped", "Paused"), panel.state_label.text()
+    assert not panel.outcome.isVisible()
+    shown = [label.text() for label in panel.findChildren(QLabel) if label.isVisible()]
+    assert not [text for text in shown if "Run 1" in text or "LeNet" in text], shown
 
 
 # -- the Playground ---------------------------------------------------------------------------------
