@@ -464,3 +464,27 @@ def test_export_python_from_the_file_menu_and_run_it(window, qtbot, tmp_path, mo
                           cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == f"{ids['Output']}: (1, 3)"
+
+
+# -- zoomed out -------------------------------------------------------------------------------------
+def test_fit_shows_every_card_with_its_name(make_window, qtbot):
+    from app.theme import current_theme
+    from engine.templates import load_template
+
+    win = make_window(load_template("lenet5"))
+    click_empty_canvas(win)
+    key(canvas(win), Qt.Key.Key_F)  # View > Fit to View
+    qtbot.wait(250)  # the zoom settles and the cards repaint sharp
+    zoom = win.view.scale_factor
+    assert win.zoom_label.text() == f"{zoom * 100:.0f}%"
+    image = win.view.viewport().grab().toImage()
+    background = current_theme().color("node").lightness()
+    for node_id, item in win.scene.nodes.items():
+        rect = win.view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        assert canvas(win).rect().contains(rect), f"{node_id} is not in view after Fit"
+        # The card's right two thirds, inside its border: its name is drawn there, even this far out.
+        left, right = rect.left() + rect.width() * 0.4, rect.right() - rect.width() * 0.1
+        top, bottom = rect.top() + rect.height() * 0.2, rect.bottom() - rect.height() * 0.2
+        ink = sum(abs(image.pixelColor(x, y).lightness() - background) > 80
+                  for x in range(int(left), int(right)) for y in range(int(top), int(bottom)))
+        assert ink >= 6, f"{node_id}'s card is blank at {zoom:.0%}"
