@@ -438,6 +438,19 @@ def test_the_playground_opens_from_the_train_menu_and_plays(window, qtbot):
     click(view.neuron_buttons[0][0])  # one more neuron in the first hidden layer
     assert playground.settings.layers == (layers[0] + 1, *layers[1:])
 
+    # The drop-downs open with every choice readable: no half-shown "L2", no scroll arrow.
+    for combo in (top.regularization_combo, top.rate_combo, top.lr_combo):
+        click(combo)
+        popup = combo.view()
+        qtbot.waitUntil(popup.isVisible, timeout=2000)
+        area = popup.viewport().rect()
+        for row in range(combo.count()):
+            rect = popup.visualRect(combo.model().index(row, 0))
+            assert area.contains(rect), f"{combo.itemText(row)!r} is cut off in its drop-down"
+        assert not popup.verticalScrollBar().isVisible()
+        key(popup, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda p=popup: not p.isVisible(), timeout=2000)
+
 
 # -- export -----------------------------------------------------------------------------------------
 def test_export_python_from_the_file_menu_and_run_it(window, qtbot, tmp_path, monkeypatch):
