@@ -14,7 +14,7 @@ import sys
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel, QToolBar
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel, QToolBar, QWidget
 
 from engine.graph import Endpoint
 from tests.app.drive import (
@@ -372,6 +372,23 @@ def test_train_pause_resume_and_stop_from_the_keyboard(make_window, qtbot):
     assert "paused" in win.train_label.text()
     toolbar = toolbar_button(win, "F6")
     assert "Resume" in toolbar.text(), f"the panel says Resume, the toolbar {toolbar.text()!r}"
+
+    # The recipe cannot change under a run: its fields say so and take no edit, and Ctrl+A there
+    # selects the field's text, not every node of the canvas.
+    from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit
+
+    recipe = panel.recipe
+    assert recipe.read_only_note.isVisible() and recipe.read_only_note.text().startswith("Training is running")
+    fields = [w for w in recipe.findChildren(QWidget) if isinstance(w, (QLineEdit, QAbstractSpinBox))
+              and w.isVisible() and not isinstance(w.parent(), QAbstractSpinBox)]
+    assert fields, "the recipe shows no fields"
+    before = win.session.doc.to_dict()["training"]
+    field = fields[0]
+    select_field(field)
+    type_text(field, "7")
+    key(field, Qt.Key.Key_Return)
+    assert win.scene.selected_ids() == [], "Ctrl+A in a recipe field selected the canvas's nodes"
+    assert win.session.doc.to_dict()["training"] == before
 
     click(toolbar)  # the toolbar's Resume goes on
     qtbot.waitUntil(lambda: win.controller.current.step > step, timeout=20000)
