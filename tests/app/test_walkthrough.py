@@ -230,12 +230,9 @@ def test_a_kernel_larger_than_the_image_is_an_error_the_user_can_read_and_undo(w
     labels = [label for label in inspector.widget().findChildren(QLabel)
               if label.isVisible() and message in label.text().replace("\u200b", "")]
     assert labels, "the inspector does not show the error"
-    for label in labels:
-        right = label.mapTo(inspector.viewport(), QPoint(label.width(), 0)).x()
-        assert label.wordWrap()
-        assert right <= inspector.viewport().width(), (
-            f"the error runs {right - inspector.viewport().width()} px past the inspector's right edge "
-            f"(its page is {inspector.widget().width()} px wide in a {inspector.viewport().width()} px panel)")
+    assert all(label.wordWrap() for label in labels)
+    panel_width, page_width = inspector.viewport().width(), inspector.widget().width()
+    overflow = max(label.mapTo(inspector.viewport(), QPoint(label.width(), 0)).x() for label in labels) - panel_width
 
     # Ctrl+Z puts the kernel back, and every shape with it.
     click_empty_canvas(window)
@@ -244,6 +241,8 @@ def test_a_kernel_larger_than_the_image_is_an_error_the_user_can_read_and_undo(w
     assert "kernel_size" not in window.graph.nodes[conv].params
     assert all(look(window, n).status == "ok" for n in window.graph.nodes)
     assert tabs.tabText(1) == "Problems" and "✓ no errors" in window.stats_label.text()
+    assert overflow <= 0, (f"the error ran {overflow} px past the inspector's right edge "
+                           f"(its page is {page_width} px wide in a {panel_width} px panel)")
 
 
 # -- undo and redo ----------------------------------------------------------------------------------
