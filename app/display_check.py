@@ -1,9 +1,9 @@
 """Can a Qt window open here? Checked before anything imports Qt, which would abort with a dump.
 
-Two things stop PySide6's window on Linux: no display at all, and system libraries that
-Qt's xcb platform plugin links against but the machine lacks (a fresh Debian has no
-libxcb-cursor0, libxcb-icccm4 or libxcb-keysyms1). The second is read from `ldd` on the
-installed plugin (`PySide6/Qt/plugins/platforms/libqxcb.so`) and on `libQt6XcbQpa`, through
+Three things stop PySide6's window on Linux: no display at all, a local DISPLAY no X server
+listens on, and system libraries that Qt's xcb platform plugin links against but the machine
+lacks (a fresh Debian has no libxcb-cursor0, libxcb-icccm4 or libxcb-keysyms1). Those are
+read from `ldd` on the installed plugin (`PySide6/Qt/plugins/platforms/libqxcb.so`) and on `libQt6XcbQpa`, through
 which the xcb libraries come, so the list is what this PySide6 needs, not a guess.
 `make run` calls `python -m app.display_check --install`, which installs the missing
 packages with apt-get when it may (as root, or with a sudo that needs no password) and
@@ -66,6 +66,26 @@ Ldd = Callable[[Path], str]
 def no_display_message(command: str = "netsmith open") -> str:
     return ("There is no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set). "
             f"Run it in a desktop session, or get a screenshot instead: `{command} --screenshot out.png`.")
+
+
+def _unix_sockets() -> str | None:
+    """/proc/net/unix: every listening Unix socket, abstract ones (an X server's usual) included."""
+    try:
+        return Path("/proc/net/unix").read_text(errors="replace")
+    except OSError:
+        return None
+
+
+def no_x_server(display: str, sockets: str | None) -> str | None:
+    """A message when `display` is local (":N") and no X server listens on its socket; None otherwise
+    (a remote or forwarded display, or nothing to tell by)."""
+    match = re.fullmatch(r"(?:unix)?:(\d+)(?:\.\d+)?", display.strip())
+    if match is None or sockets is None:
+        return None
+    if any(line.endswith(f"/tmp/.X11-unix/X{match[1]}") for line in sockets.splitlines()):
+        return None
+    return (f"DISPLAY is {display}, but no X server is listening there. Start one (e.g. `Xvfb {display} &`), "
+            "or get a screenshot instead: `netsmith open --screenshot out.png`.")
 
 
 def _run_ldd(path: Path) -> str:
@@ -136,7 +156,8 @@ def _missing_message(missing: list[str], packages: list[str], unknown: list[str]
 
 
 def display_problem(environ: Mapping[str, str] | None = None, ldd: Ldd = _run_ldd,
-                    paths: list[Path] | None = None, command: str = "netsmith open") -> str | None:
+                    paths: list[Path] | None = None, command: str = "netsmith open",
+                    sockets: Callable[[], str | None] = _unix_sockets) -> str | None:
     """Why a window cannot open here, in one message, or None when it can (as far as can be told
     without starting Qt)."""
     env = os.environ if environ is None else environ
@@ -150,17 +171,19 @@ def display_problem(environ: Mapping[str, str] | None = None, ldd: Ldd = _run_ld
     if shutil.which("ldd") is None and ldd is _run_ldd:
         return None
     missing = missing_libraries(xcb_libraries() if paths is None else paths, ldd)
-    if not missing:
-        return None
-    return _missing_message(missing, *_packages(missing))
+    if missing:
+        return _missing_message(missing, *_packages(missing))
+    server = no_x_server(env["DISPLAY"], sockets())
+    return server.replace("netsmith open", command) if server else None
 
 
 def ensure_display(install: bool = False, environ: Mapping[str, str] | None = None, ldd: Ldd = _run_ldd,
                    paths: list[Path] | None = None, may_install: Callable[[], bool] = _may_install,
-                   run: Callable[[str], int] | None = None) -> tuple[bool, str | None]:
+                   run: Callable[[str], int] | None = None,
+                   sockets: Callable[[], str | None] = _unix_sockets) -> tuple[bool, str | None]:
     """(whether a window can open, what to tell the user). With `install`, missing packages are
     installed with apt-get when this process may, and the check runs again."""
-    problem = display_problem(environ, ldd, paths)
+    problem = display_problem(environ, ldd, paths, sockets=sockets)
     if problem is None or not install or not problem.startswith("Qt's xcb"):
         return problem is None, problem
     missing = missing_libraries(xcb_libraries() if paths is None else paths, ldd)
@@ -170,7 +193,7 @@ def ensure_display(install: bool = False, environ: Mapping[str, str] | None = No
     command = install_command(packages)
     print(f"netsmith: installing what Qt's xcb plugin needs: {' '.join(packages)}", file=sys.stderr)
     status = (run or (lambda line: subprocess.run(line, shell=True, check=False).returncode))(command)
-    after = display_problem(environ, ldd, paths)
+    after = display_problem(environ, ldd, paths, sockets=sockets)
     if status != 0 or after is not None:
         return False, f"Installing with `{command}` did not work (exit {status}). {after or ''}".strip()
     return True, None

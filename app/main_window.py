@@ -66,8 +66,7 @@ FILE_FILTER = "Netsmith documents (*.json);;All files (*)"
 _windows: list[MainWindow] = []  # File > New Window keeps its windows alive here
 
 
-STARTER_HINT = ("New network: the image input x goes straight to the output y. Add layers between them: "
-                "drag them from Layers, or select x and double-click a layer.")
+STARTER_HINT = "New network: input x → output y. Add layers between: drag from Layers, or select x and double-click one"
 
 
 def new_document() -> Document:
@@ -134,6 +133,7 @@ class MainWindow(QMainWindow):
         self.graph_combo.activated.connect(lambda i: self.show_graph(self.graph_combo.itemData(i)))
         self.where_label = QLabel()
         self.where_label.setProperty("role", "muted")
+        self.where_label.setWordWrap(True)  # the hint for a new network takes two lines beside narrow docks
         bar.addWidget(self.back_button)
         bar.addWidget(QLabel("Showing"))
         bar.addWidget(self.graph_combo)
@@ -244,6 +244,10 @@ class MainWindow(QMainWindow):
         self.act_zoom_out = a("Zoom &Out", lambda: self.view.zoom_out(), K.ZoomOut)
         self.act_layout_down = a("Auto-layout Top to &Bottom", lambda: self.auto_layout("down"), "Ctrl+L")
         self.act_layout_right = a("Auto-layout Left to &Right", lambda: self.auto_layout("right"), "Ctrl+Shift+L")
+        self.act_data_size = a("Shapes at the Recipe's Si&ze", self._toggle_data_size, None,
+                               "Show the shapes of the images the recipe trains on, not the declared input's")
+        self.act_data_size.setCheckable(True)
+        self.act_data_size.setChecked(True)
         self.act_snap = a("&Snap to Grid", self._toggle_snap)
         self.act_snap.setCheckable(True)
         self.act_snap.setChecked(self.settings.snap_to_grid)
@@ -300,7 +304,7 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         for action in (self.act_fit, self.act_actual, self.act_zoom_in, self.act_zoom_out, None,
-                       self.act_layout_down, self.act_layout_right, self.act_snap, None):
+                       self.act_layout_down, self.act_layout_right, self.act_snap, self.act_data_size, None):
             view_menu.addSeparator() if action is None else view_menu.addAction(action)
         for action in self.theme_actions.values():
             view_menu.addAction(action)
@@ -349,6 +353,7 @@ class MainWindow(QMainWindow):
             if self.scene is not None:
                 self.scene.detach()
         session = EditSession(doc, self)
+        session.shapes_at_data_size = self.act_data_size.isChecked()  # a View setting, not the document's
         self.session = session
         self._attach_training(session)
         for key in list(doc.networks):
@@ -1117,6 +1122,9 @@ class MainWindow(QMainWindow):
         return menu
 
     # -- view ----------------------------------------------------------------------------------------------
+    def _toggle_data_size(self) -> None:
+        self.session.set_shapes_at_data_size(self.act_data_size.isChecked())
+
     def _toggle_snap(self) -> None:
         self.settings.snap_to_grid = self.act_snap.isChecked()
         if self.scene is not None:

@@ -10,6 +10,7 @@ the document: paper, totals and the training recipe.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.editor import edits
-from app.editor.labels import count_text, flops_text
+from app.editor.labels import count_text, data_size_note, flops_text
 from app.editor.session import EditSession
 from engine.blocks import block_of
 from engine.graph import GraphEvent
@@ -434,6 +435,9 @@ class Inspector(QScrollArea):
                     lines.append(f"out <b>{port}</b>: {info}")
                 if graph.nodes[self.node_id].op == "Output":
                     lines.append(f"returns: {result.shape_text}")
+                size = self.session.data_size
+                if size is not None and size.input_id == self.node_id and self.key == self.session.analysed_network():
+                    lines.append(f"<i>{html.escape(data_size_note(size))}</i>")
                 lines.append(f"parameters: {result.params:,} &nbsp; FLOPs: {flops_text(result.flops)}")
             failed = result is not None and not result.ok and bool(result.error)
             if failed and result.status != "error":  # unresolved: a consequence, in the muted text
@@ -458,6 +462,7 @@ class Inspector(QScrollArea):
             f"parameters: <b>{analysis.total_params:,}</b>"
             + (f" (paper: {expected:,})" if isinstance(expected, int) else ""),
             f"FLOPs per sample: {flops_text(analysis.total_flops)}",
+            *([f"<i>{html.escape(data_size_note(self.session.data_size))}</i>"] if self.session.data_size else []),
             f"problems: {_plural(len(analysis.errors), 'error')}, "
             f"{_plural(len(analysis.problems) - len(analysis.errors), 'warning')}",
         ]

@@ -7,9 +7,12 @@ from typing import Any
 
 from engine.analysis import describe_count
 from engine.blocks import block_of
-from engine.ops.spec import OpSpec
+from engine.ops.spec import OpSpec, format_shape
+from engine.training.data_size import DataSize
 
-__all__ = ["compact_shape", "count_text", "flops_text", "param_summary", "value_text"]
+__all__ = [
+    "compact_shape", "count_text", "data_size_note", "data_size_text", "flops_text", "param_summary", "value_text",
+]
 
 # How the usual parameters read on a node; any other explicit parameter shows as name=value.
 _SHORT = {
@@ -103,6 +106,20 @@ def param_summary(spec: OpSpec | None, params: Mapping[str, Any], terse: bool = 
 def compact_shape(shapes: Sequence[Sequence[int]]) -> str:
     """`64×112×112` for (64, 112, 112): the shape line of a node too narrow for the tuple."""
     return ", ".join("×".join(str(int(d)) for d in shape) for shape in shapes)
+
+
+def data_size_text(size: DataSize, terse: bool = False) -> str:
+    """The Input card's line when the recipe feeds another image size: `3×224×224 → trains at 32×32`."""
+    if terse:
+        return f"trains at {compact_shape([size.data])}"
+    return f"{compact_shape([size.declared])} → trains at {compact_shape([size.data[1:]])}"
+
+
+def data_size_note(size: DataSize) -> str:
+    """What the shapes on the canvas are, when they are those of the recipe's data."""
+    return (f"The recipe feeds images of {format_shape(size.data)}: the shapes shown are those of training. "
+            f"Input '{size.input_id}' declares {format_shape(size.declared)} (the paper's), which exports "
+            "keep. View > Shapes at the Recipe's Size switches.")
 
 
 def count_text(n: int) -> str:

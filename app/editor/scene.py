@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSceneM
 from app.editor import edits
 from app.editor.edge_item import EdgeItem, curve
 from app.editor.geometry import MAX_ROWS, NodeGeometry, node_geometry, snap
-from app.editor.labels import compact_shape, count_text, param_summary
+from app.editor.labels import compact_shape, count_text, data_size_text, param_summary
 from app.editor.node_item import NodeItem, NodeLook
 from app.editor.results import GraphResults
 from app.editor.session import EditSession
@@ -180,9 +180,13 @@ class GraphScene(QGraphicsScene):
             rows = self._block_rows(node_id, block)
         connected = frozenset(port for port, src in graph.inputs_of(node_id).items() if src is not None)
         shown = {k: v for k, v in node.params.items() if k != "repeat"}
+        params, terse = param_summary(spec, shown), param_summary(spec, shown, terse=True)
+        size = self.session.data_size
+        if size is not None and size.input_id == node_id and self.key == self.session.analysed_network():
+            params, terse = data_size_text(size), data_size_text(size, terse=True)
         return NodeLook(
-            title=node_id, op=op, category=spec.category if spec else "", params=param_summary(spec, shown),
-            params_terse=param_summary(spec, shown, terse=True), shape=shape, shape_compact=compact,
+            title=node_id, op=op, category=spec.category if spec else "", params=params,
+            params_terse=terse, shape=shape, shape_compact=compact,
             count=count, status=status, error=error, doc=spec.doc if spec else f"unknown op {node.op}",
             rows=rows, connected=connected, is_block=block is not None,
         )

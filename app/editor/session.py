@@ -28,6 +28,7 @@ from engine.document import Document, DocumentError
 from engine.graph import Graph, GraphError, GraphEvent
 from engine.layout import layered_layout
 from engine.params import ParamError
+from engine.training.data_size import DataSize, at_data_size, recipe_input_shape
 
 __all__ = ["BLOCK_PREFIX", "EditSession", "TrainedWeights", "block_key"]
 
@@ -66,6 +67,10 @@ class EditSession(QObject):
         self.undo_stack = QUndoStack(self)
         self.analyzer = Analyzer()
         self.analysis: Analysis | None = None
+        # The canvas shows the shapes of the data the recipe feeds (where the network takes that
+        # size with the same layers, as the Trainer does); `data_size` says when that is so.
+        self.shapes_at_data_size = True
+        self.data_size: DataSize | None = None
         self.current_key = self._default_key()
         self.read_only_reason: str | None = None
         self.trained: TrainedWeights | None = None
@@ -196,6 +201,7 @@ class EditSession(QObject):
         """Replace the recipe (commands call this; validation happens before)."""
         self.doc.training = copy.deepcopy(recipe)
         self.training_changed.emit()
+        self.schedule_analysis()  # another data size may change the shapes shown
 
     def set_trained(self, weights: TrainedWeights | None) -> None:
         if weights is None and self.trained is None:
@@ -259,13 +265,25 @@ class EditSession(QObject):
                 return net_name
         return self._default_key()
 
+    def set_shapes_at_data_size(self, on: bool) -> None:
+        """Show the shapes at the recipe's data size (True) or at the declared Input shape."""
+        if on != self.shapes_at_data_size:
+            self.shapes_at_data_size = on
+            self.analyze_now()
+
     def schedule_analysis(self) -> None:
         self._timer.start()
 
     def analyze_now(self) -> Analysis:
         self._timer.stop()
         name = self.analysed_network()
-        self.analysis = self.analyzer.analyze(self.doc.network(name), self.doc.problems(name))
+        graph, problems = self.doc.network(name), self.doc.problems(name)
+        analysis = self.analyzer.analyze(graph, problems)
+        self.data_size = None
+        shape = recipe_input_shape(self.doc.training) if self.shapes_at_data_size else None
+        if shape is not None:
+            analysis, self.data_size = at_data_size(graph, analysis, self.analyzer, problems, shape)
+        self.analysis = analysis
         self.analysis_ready.emit(self.analysis)
         return self.analysis
 

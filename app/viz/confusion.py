@@ -12,17 +12,18 @@ from app.theme import current_theme
 __all__ = ["ConfusionView", "count_font"]
 
 SMALLEST_POINTS = 6.0  # counts are drawn down to this size; below it the cells are too small to read
+WIDEST = 2.5  # a cell may be this many times wider than high: a short, wide panel still has room for "300"
 
 
-def count_font(base: QFont, side: float, widest: str) -> QFont | None:
-    """The largest font, at most `base`, in which `widest` fits a cell of `side` pixels (None: no
-    readable size fits)."""
+def count_font(base: QFont, width: float, height: float, widest: str) -> QFont | None:
+    """The largest font, at most `base`, in which `widest` fits a cell of `width` x `height` pixels
+    (None: no readable size fits)."""
     font = QFont(base)
     size = base.pointSizeF() if base.pointSizeF() > 0 else 9.0
     while size >= SMALLEST_POINTS:
         font.setPointSizeF(size)
         metrics = QFontMetrics(font)
-        if metrics.horizontalAdvance(widest) + 2 <= side and metrics.height() <= side:
+        if metrics.horizontalAdvance(widest) + 2 <= width and metrics.height() <= height:
             return font
         size -= 0.5
     return None
@@ -35,7 +36,7 @@ class ConfusionView(QWidget):
         self.epoch = 0
         self.setMinimumSize(QSize(160, 140))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.cells: tuple[float, float, float] | None = None  # (left, top, side) of the grid last painted
+        self.cells: tuple[float, float, float, float] | None = None  # (left, top, width, height) of a cell
 
     def set_matrix(self, matrix: np.ndarray | None, epoch: int = 0) -> None:
         self.matrix = None if matrix is None else np.asarray(matrix)
@@ -62,28 +63,30 @@ class ConfusionView(QWidget):
         painter.drawText(QRectF(8, 4, self.width() - 16, line), Qt.AlignmentFlag.AlignLeft, title)
         left = 8 + line + metrics.horizontalAdvance(str(n - 1)) + 8
         top = 8 + 3 * line
-        side = max(4.0, min((self.width() - left - 8) / n, (self.height() - top - 6) / n))
-        painter.drawText(QRectF(left, 4 + line, n * side, line), Qt.AlignmentFlag.AlignCenter, "predicted class")
+        room_w, room_h = (self.width() - left - 8) / n, (self.height() - top - 6) / n
+        high = max(4.0, min(room_w, room_h))
+        wide = max(4.0, min(room_w, WIDEST * high))
+        painter.drawText(QRectF(left, 4 + line, n * wide, line), Qt.AlignmentFlag.AlignCenter, "predicted class")
         painter.save()
-        painter.translate(6, top + n * side / 2)
+        painter.translate(6, top + n * high / 2)
         painter.rotate(-90)
-        painter.drawText(QRectF(-n * side / 2, 0, n * side, line), Qt.AlignmentFlag.AlignCenter, "true class")
+        painter.drawText(QRectF(-n * high / 2, 0, n * high, line), Qt.AlignmentFlag.AlignCenter, "true class")
         painter.restore()
         share = m / np.maximum(m.sum(1, keepdims=True), 1)
         accent, error = QColor(t.accent), QColor(t.error)
         text, panel, empty = QColor(t.text), QColor(t.panel), QColor(t.window)
-        self.cells = (left, top, side)
+        self.cells = (left, top, wide, high)
         # Counts in a font that fits the cells (smaller than the labels when it must): colours alone do
         # not say whether a pale cell holds 1 sample or 10.
-        numbers = count_font(painter.font(), side - 1, str(int(m.max())))
+        numbers = count_font(painter.font(), wide - 1, high - 1, str(int(m.max())))
         for k in range(n):
             painter.setPen(muted)
-            painter.drawText(QRectF(left + k * side, top - line - 2, side, line), Qt.AlignmentFlag.AlignCenter, str(k))
-            painter.drawText(QRectF(left - side - 6, top + k * side, side, side),
+            painter.drawText(QRectF(left + k * wide, top - line - 2, wide, line), Qt.AlignmentFlag.AlignCenter, str(k))
+            painter.drawText(QRectF(left - wide - 6, top + k * high, wide, high),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(k))
         for i in range(n):
             for j in range(n):
-                cell = QRectF(left + j * side, top + i * side, side - 1, side - 1)
+                cell = QRectF(left + j * wide, top + i * high, wide - 1, high - 1)
                 if not m[i, j]:
                     painter.fillRect(cell, empty)
                     continue
@@ -99,8 +102,8 @@ class ConfusionView(QWidget):
         """(true class, predicted class) of the cell under a point, or None."""
         if self.cells is None or self.matrix is None:
             return None
-        left, top, side = self.cells
-        i, j = int((y - top) // side), int((x - left) // side)
+        left, top, wide, high = self.cells
+        i, j = int((y - top) // high), int((x - left) // wide)
         n = len(self.matrix)
         return (i, j) if 0 <= i < n and 0 <= j < n and x >= left and y >= top else None
 

@@ -66,14 +66,20 @@ class SparseAxis(pg.AxisItem):
         gap = self.LABEL_GAP * QFontMetrics(font).height() * span / size  # in axis units
         kept: list[float] = []
         out = []
-        for spacing, values in levels:
+        for spacing, values in levels:  # the first level first: round numbers win over minor ticks
             level = []
-            for v in values:  # the first level first: round numbers win over minor ticks
+            for v in sorted(values, key=self._roundness) if self.logMode else values:
                 if all(abs(v - k) >= gap for k in kept):
                     level.append(v)
                     kept.append(v)
-            out.append((spacing, level))
+            out.append((spacing, sorted(level)))
         return out
+
+    @staticmethod
+    def _roundness(v: float) -> tuple[int, float]:
+        """On a log axis pyqtgraph gives 1..9 x 10^k as one level: keep 1, then 5, then 2 x 10^k first."""
+        mantissa = round(10 ** (v - math.floor(v + 1e-9)))
+        return {1: 0, 10: 0, 5: 1, 2: 2}.get(mantissa, 3), v
 
 
 def make_plot(title: str = "", left: str = "", bottom: str = "") -> pg.PlotWidget:

@@ -22,7 +22,7 @@ from torch.utils.data import Dataset, TensorDataset, random_split
 from engine.data.bundle import DataBundle, DataError, DatasetSpec, LoadContext, split_tensors
 from engine.params import Param
 
-__all__ = ["SPECS", "default_root", "digits_images", "resize_images"]
+__all__ = ["SPECS", "default_root", "digits_images", "resize_images", "sample_shape"]
 
 DIGIT_CLASSES = tuple(str(i) for i in range(10))
 
@@ -212,3 +212,21 @@ SPECS = (
         _load_image_folder,
     ),
 )
+
+# The (C, H, W) each set's images have before any resize (the torchvision sets as published).
+_NATIVE = {"mnist": (1, 28, 28), "fashion_mnist": (1, 28, 28), "cifar10": (3, 32, 32)}
+
+
+def sample_shape(name: str, options: Mapping[str, Any]) -> tuple[int, int, int] | None:
+    """The (C, H, W) that image set `name` feeds with `options` (defaults filled), without
+    loading it; None for a set this module does not serve."""
+    if name == "fake":
+        return tuple(options["shape"])  # type: ignore[return-value]
+    if name in ("digits", "image_folder"):
+        return options["channels"], options["size"], options["size"]
+    if name in _NATIVE:
+        channels, height, width = _NATIVE[name]
+        size = options.get("size")
+        return options.get("channels") or channels, size or height, size or width
+    return None
+

@@ -31,9 +31,9 @@ from engine.graph import Graph, Problem
 from engine.inspect.activations import activation_maps
 from engine.inspect.boundary import decision_boundary
 from engine.inspect.filters import conv_layers, filter_grid
-from engine.ops.spec import format_shape
 from engine.training import checkpoint
 from engine.training.config import TrainConfig
+from engine.training.data_size import at_data_size
 from engine.training.events import BatchEnd, EpochEnd, Event, Failed, Finished, RunStarted, Snapshot, Stopped
 from engine.training.loader import batch_count, to_device
 from engine.training.optim import Schedule, build_optimizer
@@ -258,32 +258,11 @@ class Trainer:
 
     def _at_data_size(self, name: str, graph: Graph, analysis: Analysis, analyzer: Analyzer,
                       problems: Sequence[Problem]) -> Analysis:
-        """The analysis at the data's image size, when the network accepts it.
-
-        Templates declare the paper's input (VGG: 3x224x224) while recipes train on
-        small bundled images (digits at 32x32). When the graph analyses cleanly at the
-        data's size and every layer is built the same there (adaptive pooling, fully
-        convolutional nets; not LeNet, whose fc1 takes 400 inputs only at 32x32),
-        the same compiled module trains at the data's size.
-        """
-        data_shape = tuple(self.data.input_shape)
-        for input_id in analysis.flat.inputs:
-            result = analysis.nodes[input_id]
-            declared = result.outputs[0].shape if result.ok else None
-            if (analysis.flat.nodes[input_id].params["kind"] != "image" or declared is None
-                    or len(declared) != 3 or len(data_shape) != 3
-                    or declared == data_shape or declared[0] != data_shape[0]):
-                continue
-            trial = graph.copy()
-            trial.set_params(input_id, {"shape": list(data_shape)})
-            trial_analysis = analyzer.analyze(trial, problems)
-            if trial_analysis.ok and _same_layers(analysis, trial_analysis):
-                self.notes.append(
-                    f"{name}: Input '{input_id}' declares {format_shape(declared)}; training at "
-                    f"{format_shape(data_shape)}, which the network also accepts"
-                )
-                return trial_analysis
-        return analysis
+        """The analysis at the data's image size, when the network accepts it (engine.training.data_size)."""
+        shape_analysis, size = at_data_size(graph, analysis, analyzer, problems, tuple(self.data.input_shape))
+        if size is not None:
+            self.notes.append(size.note(name))
+        return shape_analysis
 
     # -- checkpoints -------------------------------------------------------------------
     def _save_checkpoint(self, epoch: int) -> Path | None:
@@ -621,13 +600,3 @@ def _run_into(future: Future, fn: Callable[[], Any]) -> None:
     except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the future
         future.set_exception(exc)
 
-
-def _same_layers(a: Analysis, b: Analysis) -> bool:
-    """Whether every module of the network gets the same constructor arguments in both analyses."""
-    for node_id, node in a.flat.nodes.items():
-        if node.spec.module is None:
-            continue
-        if node.spec.constructor(node.params, a.input_infos(node_id)) != node.spec.constructor(
-                node.params, b.input_infos(node_id)):
-            return False
-    return True

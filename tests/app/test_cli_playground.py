@@ -70,3 +70,38 @@ def test_without_a_run_it_opens_the_window(monkeypatch, qapp):
     assert main(["playground", "--dataset", "gauss", "--layers", "3", "--device", "cpu"]) == 0
     (window,) = [w for w in shown if w.settings.dataset == "gauss"]
     assert window.settings.layers == (3,) and window.windowTitle() == "Netsmith Playground"
+
+
+def test_link_option_takes_a_tensorflow_playground_link(capsys):
+    from tests.engine.test_playground_link import ISSUE_LINK
+
+    link = ISSUE_LINK.replace("dataset=circle", "dataset=xor").replace("networkShape=4,2", "networkShape=5") \
+        + "&noise_hide=true&cosX=true"
+    assert main(["playground", "--link", link, "--epochs", "1", "--lr", "0.1"]) == 0
+    captured = capsys.readouterr()
+    outcome = json.loads(captured.out)
+    assert outcome["dataset"] == "xor" and outcome["layers"] == [5] and outcome["learning_rate"] == 0.1
+    assert outcome["hidden"] == ["noise"] and "note: cosX" in captured.err
+    assert main(["playground", "--link", link, "--document", "playground_mlp", "--epochs", "1"]) == 2
+    assert "not both" in capsys.readouterr().err
+    assert main(["playground", "--link", "https://example.org/", "--epochs", "1"]) == 2
+    assert "not a TensorFlow Playground link" in capsys.readouterr().err
+
+
+def test_link_option_opens_the_window_with_its_hidden_controls(monkeypatch, qapp):
+    from PySide6.QtWidgets import QApplication
+
+    from tests.engine.test_playground_link import ISSUE_LINK
+
+    shown = []
+
+    def exec_now(*args):
+        shown.extend(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "PlaygroundWindow")
+        for window in shown:
+            window.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", exec_now)
+    assert main(["playground", "--link", ISSUE_LINK + "&batchSize_hide=true", "--device", "cpu"]) == 0
+    (window,) = [w for w in shown if w.view.hidden == ("batchSize",)]
+    assert window.settings.regularization == "l2" and window.link() == ISSUE_LINK + "&batchSize_hide=true"

@@ -16,11 +16,20 @@ from app.display_check import (
     ensure_display,
     install_command,
     missing_libraries,
+    no_x_server,
     xcb_libraries,
 )
 
 PLUGIN, QPA = Path("/qt/plugins/platforms/libqxcb.so"), Path("/qt/lib/libQt6XcbQpa.so.6")
 X11 = {"DISPLAY": ":0"}
+# /proc/net/unix with an X server on display 0 (abstract socket, as Xorg and Xvfb listen).
+LISTENING = """Num       RefCount Protocol Flags    Type St Inode Path
+0000000000000000: 00000002 00000000 00010000 0001 01 31337 @/tmp/.X11-unix/X0
+"""
+
+
+def x_server():
+    return LISTENING
 
 # ldd on a fresh Debian 12 (the issue's machine): the plugin and the Qt library it links.
 LDD_MISSING = {
@@ -51,10 +60,10 @@ def test_missing_sonames_come_from_ldd_each_once():
 
 
 def test_missing_libraries_give_one_message_with_the_exact_command():
-    problem = display_problem(X11, fake_ldd(LDD_MISSING), [PLUGIN, QPA])
+    problem = display_problem(X11, fake_ldd(LDD_MISSING), [PLUGIN, QPA], sockets=x_server)
     assert "libxcb-cursor.so.0, libxcb-icccm.so.4, libxcb-keysyms.so.1" in problem
     assert install_command(["libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1"]) in problem
-    assert display_problem(X11, fake_ldd(LDD_COMPLETE), [PLUGIN, QPA]) is None
+    assert display_problem(X11, fake_ldd(LDD_COMPLETE), [PLUGIN, QPA], sockets=x_server) is None
 
 
 def test_the_command_uses_sudo_unless_root():
@@ -65,7 +74,7 @@ def test_the_command_uses_sudo_unless_root():
 
 def test_an_unknown_soname_is_named():
     ldd = fake_ldd({PLUGIN: "\tlibfancy.so.3 => not found\n\tlibxcb-keysyms.so.1 => not found\n"})
-    problem = display_problem(X11, ldd, [PLUGIN])
+    problem = display_problem(X11, ldd, [PLUGIN], sockets=x_server)
     assert "libfancy.so.3" in problem and "libxcb-keysyms1" in problem and "package manager" in problem
 
 
@@ -90,7 +99,8 @@ def test_make_run_installs_when_it_may_and_checks_again():
         outputs.update(LDD_COMPLETE)  # apt-get did its work
         return 0
 
-    ok, message = ensure_display(True, X11, fake_ldd(outputs), [PLUGIN, QPA], may_install=lambda: True, run=run)
+    ok, message = ensure_display(True, X11, fake_ldd(outputs), [PLUGIN, QPA], may_install=lambda: True, run=run,
+                                 sockets=x_server)
     assert ok and message is None
     assert len(commands) == 1 and commands[0].endswith("libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1")
 
@@ -98,14 +108,22 @@ def test_make_run_installs_when_it_may_and_checks_again():
 def test_make_run_stops_with_the_command_when_it_may_not_install():
     ran = []
     ok, message = ensure_display(True, X11, fake_ldd(LDD_MISSING), [PLUGIN, QPA], may_install=lambda: False,
-                                 run=ran.append)
+                                 run=ran.append, sockets=x_server)
     assert not ok and ran == [] and "apt-get install -y --no-install-recommends libxcb-cursor0" in message
 
 
 def test_a_failed_install_says_so():
     ok, message = ensure_display(True, X11, fake_ldd(LDD_MISSING), [PLUGIN, QPA], may_install=lambda: True,
-                                 run=lambda line: 100)
+                                 run=lambda line: 100, sockets=x_server)
     assert not ok and "did not work (exit 100)" in message
+
+
+def test_a_local_display_without_an_x_server_says_so():
+    problem = display_problem({"DISPLAY": ":57"}, fake_ldd(LDD_COMPLETE), [PLUGIN, QPA], sockets=x_server)
+    assert problem.startswith("DISPLAY is :57, but no X server is listening there") and "Xvfb :57" in problem
+    assert no_x_server(":0.0", LISTENING) is None and no_x_server("unix:0", LISTENING) is None
+    assert no_x_server("localhost:10.0", LISTENING) is None  # forwarded over ssh: nothing to tell by
+    assert no_x_server(":0", None) is None  # no /proc to read
 
 
 def test_the_table_names_the_packages_the_issue_found():
@@ -127,3 +145,10 @@ def test_netsmith_open_without_a_display_says_so_instead_of_qt_aborting():
     assert done.returncode == 2
     assert done.stderr.strip().startswith("netsmith open: There is no display")
     assert "qt.qpa" not in done.stderr and "Aborted" not in done.stderr
+
+
+def test_the_check_itself_never_loads_qt():
+    code = ("import sys, app.display_check as d; d.display_problem({'DISPLAY': ':0'}); "
+            "sys.exit(any(m.startswith(('PySide6', 'shiboken6')) for m in sys.modules))")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    assert subprocess.run([sys.executable, "-c", code], env=env, timeout=60, check=False).returncode == 0

@@ -15,6 +15,7 @@ from engine.inspect.boundary import decision_boundary, grid_points, neuron_heatm
 from engine.playground import (
     MAX_LAYERS,
     MAX_NEURONS,
+    Mark,
     PlaygroundError,
     PlaygroundSession,
     PlaygroundSettings,
@@ -362,3 +363,17 @@ def test_runs_on_the_gpu():
     session.step(50)
     frame = session.frame()
     assert frame.test_accuracy >= 0.95 and frame.output.shape == (100, 100)
+
+
+def test_regenerate_keeps_the_network_and_its_training():
+    session = PlaygroundSession(device="cpu")
+    session.step(3)
+    weights, points = session.state_dict(), session.points.copy()
+    optimizer = session.optimizer
+    session.regenerate()
+    assert not np.array_equal(points, session.points) and session.settings.seed == 1
+    assert session.epoch == 3 and session.optimizer is optimizer
+    assert all(torch.equal(weights[k], v) for k, v in session.state_dict().items())
+    assert session.history.marks[-1] == Mark(3, "new data")
+    session.step()  # trains on the new points
+    assert session.epoch == 4 and not torch.equal(weights["fc1.weight"], session.state_dict()["fc1.weight"])
