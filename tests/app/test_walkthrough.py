@@ -333,11 +333,14 @@ def test_the_gallery_opens_the_template_its_filter_shows(window, qtbot):
     doc = window.session.doc
     assert doc.title == "ResNet-18", f"Open opened {doc.title!r}"
 
-    # ResNet's first convolution: its shape and parameters read in full on the card.
+    # The shapes on the canvas are those of what the recipe trains (digits resized to 32 × 32), and the
+    # Input card says so; ResNet's first convolution reads in full on its card.
     shapes_settled(qtbot, window)
-    assert look(window, "conv1").shape == "(64, 112, 112)"
-    truncated = [text for text in shown_texts(window, "conv1") if "…" in text]
-    assert not truncated, f"conv1's card cuts off {truncated}"
+    assert "trains at 32×32" in " ".join(shown_texts(window, "image"))
+    assert look(window, "image").shape == "(3, 32, 32)"
+    assert look(window, "conv1").shape == "(64, 16, 16)"  # 7 × 7, stride 2, padding 3
+    truncated = [text for name in ("image", "conv1") for text in shown_texts(window, name) if "…" in text]
+    assert not truncated, f"the cards cut off {truncated}"
 
 
 # -- training ---------------------------------------------------------------------------------------
