@@ -13,9 +13,10 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel, QToolBar, QWidget
 
+from app.editor.geometry import PORT_RADIUS, snap
 from engine.graph import Endpoint
 from tests.app.drive import (
     CTRL,
@@ -25,6 +26,7 @@ from tests.app.drive import (
     connect_ports,
     drop_from_palette,
     key,
+    mouse_drag,
     node_point,
     open_menu,
     select_field,
@@ -195,6 +197,24 @@ def test_build_wire_and_edit_a_network_from_the_palette(window, qtbot):
     assert window.bottom_tabs.tabText(1) == "Problems"
     # The card still says which kernel the convolution has, now that out_channels is set (issue 11, 2.13).
     assert look(window, ids["Conv2d"]).params == "8 ch · 3×3"
+
+    # Drag the ReLU card by its title to just below the convolution: the shape on the short edge
+    # between them stays clear of both port dots.
+    conv, relu = (window.scene.nodes[ids[op]] for op in ("Conv2d", "ReLU"))
+    start = node_point(window, ids["ReLU"])
+    gap = 20
+    target = window.view.mapFromScene(conv.pos() + QPointF(0, conv.geometry.height + gap)) + (start - window.view.mapFromScene(relu.pos()))
+    mouse_drag(canvas(window), start, target)
+    ui = graph.nodes[ids["ReLU"]].ui
+    assert (ui["x"], ui["y"]) == (conv.pos().x(), snap(conv.pos().y() + conv.geometry.height + gap))  # on the grid
+    label = window.scene.edges[_in(ids["ReLU"])].label
+    assert label.text == "(8, 26, 26)" and label.isVisible()
+    box = label.sceneBoundingRect()
+    for end, kind in ((Endpoint(ids["Conv2d"], "out"), "out"), (_in(ids["ReLU"]), "in")):
+        dot = window.scene.port_pos(end, kind)
+        radius = PORT_RADIUS + 1
+        assert not box.intersects(QRectF(dot.x() - radius, dot.y() - radius, 2 * radius, 2 * radius)), \
+            f"the shape label {label.text} covers the {kind} port dot of {end.node}"
 
 
 # -- a shape error ----------------------------------------------------------------------------------
