@@ -203,7 +203,8 @@ def test_build_wire_and_edit_a_network_from_the_palette(window, qtbot):
     conv, relu = (window.scene.nodes[ids[op]] for op in ("Conv2d", "ReLU"))
     start = node_point(window, ids["ReLU"])
     gap = 20
-    target = window.view.mapFromScene(conv.pos() + QPointF(0, conv.geometry.height + gap)) + (start - window.view.mapFromScene(relu.pos()))
+    grabbed = start - window.view.mapFromScene(relu.pos())  # where on the card the mouse holds it
+    target = window.view.mapFromScene(conv.pos() + QPointF(0, conv.geometry.height + gap)) + grabbed
     mouse_drag(canvas(window), start, target)
     ui = graph.nodes[ids["ReLU"]].ui
     assert (ui["x"], ui["y"]) == (conv.pos().x(), snap(conv.pos().y() + conv.geometry.height + gap))  # on the grid
