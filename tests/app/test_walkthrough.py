@@ -422,6 +422,13 @@ def test_train_pause_resume_and_stop_from_the_keyboard(make_window, qtbot):
     assert panel.state_label.text() == "Stopped"
     assert win.session.trained is not None and win.act_save_weights.isEnabled()
     assert win.act_train.isEnabled() and not win.act_stop.isEnabled()
+    # Selecting a node after the run brings the Inspector forward, over the Training panel.
+    in_front = lambda dock: not dock.visibleRegion().isEmpty()  # noqa: E731 - a tab shown on screen
+    assert in_front(win.training_dock) and not in_front(win.inspector_dock)
+    click(canvas(win), node_point(win, "conv1"))
+    assert win.scene.selected_ids() == ["conv1"] and win.inspector.node_id == "conv1"
+    assert in_front(win.inspector_dock) and not in_front(win.training_dock)
+    click_empty_canvas(win)
 
     # File > New right after the run: the weights are unsaved work, so it asks first.
     from PySide6.QtWidgets import QMessageBox
