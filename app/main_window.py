@@ -453,7 +453,7 @@ class MainWindow(QMainWindow):
         self.act_pause.setText(f"&{pause_label(state, glyph=False)}")
         self.pause_tool.setText(pause_label(state))
         self.act_stop.setEnabled(active)
-        self.act_save_weights.setEnabled(self.session.trained is not None and not active)
+        self.act_save_weights.setEnabled(self.session.trained is not None and state == "idle")
         self.act_find_lr.setEnabled(state == "idle" and not c.finding_lr)
         self._update_train_label()
         if state in ("paused", "idle") and c.current is not None:

@@ -51,29 +51,30 @@ def style_plot(plot: pg.PlotWidget, theme: Theme | None = None) -> None:
 
 
 class SparseAxis(pg.AxisItem):
-    """A vertical axis whose ticks stay at least LABEL_GAP text lines apart. pyqtgraph always labels
+    """A vertical axis whose labels stay at least LABEL_GAP text lines apart. pyqtgraph always labels
     its first tick level, however short the axis: on a plot 25 px tall "0.001" sat on "0.0009", and
-    a log axis over a decade piled up five labels."""
+    a log axis over a decade piled up five labels. Here only the first level is labelled, thinned
+    to fit; the finer levels stay as unlabelled ticks."""
 
     LABEL_GAP = 1.6  # in text lines, between the centres of two labels
+
+    def __init__(self, orientation: str = "left", **kwargs) -> None:
+        super().__init__(orientation, **kwargs)
+        self.setStyle(maxTextLevel=0)
 
     def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N802, N803 - pyqtgraph override
         levels = super().tickValues(minVal, maxVal, size)
         span = abs(maxVal - minVal)
-        if span <= 0 or size <= 0:
+        if not levels or span <= 0 or size <= 0:
             return levels
         font = self.style["tickFont"] or self.font()
         gap = self.LABEL_GAP * QFontMetrics(font).height() * span / size  # in axis units
+        spacing, values = levels[0]
         kept: list[float] = []
-        out = []
-        for spacing, values in levels:  # the first level first: round numbers win over minor ticks
-            level = []
-            for v in sorted(values, key=self._roundness) if self.logMode else values:
-                if all(abs(v - k) >= gap for k in kept):
-                    level.append(v)
-                    kept.append(v)
-            out.append((spacing, sorted(level)))
-        return out
+        for v in sorted(values, key=self._roundness) if self.logMode else values:  # round numbers first
+            if all(abs(v - k) >= gap for k in kept):
+                kept.append(v)
+        return [(spacing, sorted(kept)), *levels[1:]]
 
     @staticmethod
     def _roundness(v: float) -> tuple[int, float]:

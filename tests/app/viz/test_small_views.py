@@ -45,7 +45,8 @@ def _label_centres(plot) -> list[float]:
     axis = plot.getPlotItem().getAxis("left")
     low, high = plot.getPlotItem().getViewBox().viewRange()[1]
     size = axis.geometry().height()
-    values = [v for _spacing, level in axis.tickValues(low, high, size) for v in level]
+    labelled = axis.tickValues(low, high, size)[:axis.style["maxTextLevel"] + 1]
+    values = [v for _spacing, level in labelled for v in level]
     return sorted((v - low) / (high - low) * size for v in values)
 
 
