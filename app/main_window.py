@@ -199,10 +199,7 @@ class MainWindow(QMainWindow):
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            if isinstance(shortcut, (list, tuple)):
-                action.setShortcuts([QKeySequence(s) for s in shortcut])
-            else:
-                action.setShortcut(QKeySequence(shortcut))
+            action.setShortcuts(_key_sequences(shortcut))
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(lambda _checked=False: slot())
@@ -218,9 +215,9 @@ class MainWindow(QMainWindow):
         self.act_template = a("Open &Template…", self.open_template, "Ctrl+Shift+O")
         self.act_save = a("&Save", self.save, K.Save)
         self.act_save_as = a("Save &As…", self.save_as, K.SaveAs)
-        self.act_quit = a("&Quit", self.close, K.Quit)
+        self.act_quit = a("&Quit", self.close, [K.Quit, "Ctrl+Q"])  # K.Quit is empty on some platforms
         self.act_undo = a("&Undo", lambda: self.session.undo(), K.Undo)
-        self.act_redo = a("&Redo", lambda: self.session.redo(), [K.Redo, "Ctrl+Y"])
+        self.act_redo = a("&Redo", lambda: self.session.redo(), [K.Redo, "Ctrl+Shift+Z", "Ctrl+Y"])
         self.act_cut = a("Cu&t", self.cut, K.Cut)
         self.act_copy = a("&Copy", self.copy, K.Copy)
         self.act_paste = a("&Paste", self.paste, K.Paste)
@@ -822,9 +819,12 @@ class MainWindow(QMainWindow):
     def open_template(self, name: str | None = None) -> bool:
         if name is None:
             gallery = TemplateGallery(self)
-            if not gallery.exec() or gallery.chosen is None:
-                return False
-            name = gallery.chosen
+            try:
+                if not gallery.exec() or gallery.chosen is None:
+                    return False
+                name = gallery.chosen
+            finally:
+                gallery.deleteLater()  # each opening builds its own; a kept one holds every template
         try:
             doc = load_template(name)
         except DocumentError as exc:
@@ -1155,6 +1155,23 @@ class MainWindow(QMainWindow):
             ids = self.scene.selected_ids()
             op = self.graph.nodes[ids[0]].op if len(ids) == 1 else None
         LayerDocs(self, op).exec()
+
+
+def _key_sequences(shortcut) -> list[QKeySequence]:
+    """Every binding of a shortcut or a list of them, each once.
+
+    `QKeySequence(StandardKey)` keeps only the platform's first binding, so Redo as
+    [K.Redo, "Ctrl+Y"] became Ctrl+Y twice where that is the first: Qt then calls the
+    shortcut ambiguous and neither key works. A standard key expands to all its bindings.
+    """
+    found: list[QKeySequence] = []
+    for item in shortcut if isinstance(shortcut, (list, tuple)) else [shortcut]:
+        if isinstance(item, QKeySequence.StandardKey):
+            sequences = QKeySequence.keyBindings(item)
+        else:
+            sequences = [QKeySequence(item)]
+        found.extend(seq for seq in sequences if not seq.isEmpty() and seq not in found)
+    return found
 
 
 def initial_geometry(available: QRect) -> QRect:

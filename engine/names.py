@@ -60,7 +60,7 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def is_identifier(name: object) -> bool:
     """True when `name` can be a node id."""
-    return isinstance(name, str) and bool(_IDENT.match(name)) and name not in RESERVED
+    return isinstance(name, str) and bool(_IDENT.match(name)) and not name.startswith("__") and name not in RESERVED
 
 
 def check_identifier(name: object) -> str | None:
@@ -76,6 +76,10 @@ def check_identifier(name: object) -> str | None:
         )
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         return f"'{name}' is a Python keyword"
+    if name.startswith("__"):
+        # Python mangles `self.__x` inside the exported class, and torch adds attributes of
+        # this form to nn.Module at run time (dynamo's `___needs_generation_tag_patch`).
+        return f"'{name}' starts with two underscores, which Python and torch keep for themselves; pick another name"
     if name in _EXPORT_GLOBALS:
         return f"'{name}' is used by the exported code"
     if hasattr(builtins, name):
@@ -129,8 +133,9 @@ class Namespace:
     @staticmethod
     def _sanitise(candidate: str) -> str:
         name = re.sub(r"[^0-9A-Za-z_]", "_", candidate)
+        name = re.sub(r"^_{2,}", "_", name)  # two leading underscores are never allowed (check_identifier)
         if not name or name[0].isdigit():
             name = "_" + name
-        if not is_identifier(name):
+        if not is_identifier(name) and name != "_":  # "_" + "_" would be a dunder; create() numbers it
             name = name + "_"
         return name

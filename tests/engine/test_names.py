@@ -116,3 +116,17 @@ def test_a_renamed_node_compiles_and_keeps_its_weights_name():
     assert isinstance(getattr(module, new), nn.Linear)
     assert f"{new}.weight" in module.state_dict()
     assert callable(module.recompile) and isinstance(module.code, str)
+
+
+@pytest.mark.parametrize("name", ["__x", "___needs_generation_tag_patch", "__init__"])
+def test_names_with_two_leading_underscores_are_refused(name):
+    # torch._dynamo adds `___needs_generation_tag_patch` to nn.Module once it is imported,
+    # after RESERVED was computed; and `self.__x` would be mangled in the exported class.
+    assert not is_identifier(name)
+    assert "two underscores" in check_identifier(name)
+
+
+@pytest.mark.parametrize("candidate", ["__x", "___needs_generation_tag_patch", "__", "__init__"])
+def test_the_allocator_turns_dunder_candidates_into_allowed_names(candidate):
+    name = Namespace().create(candidate, numbered=False)
+    assert check_identifier(name) is None and name.startswith("_") and not name.startswith("__")
