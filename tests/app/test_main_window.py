@@ -257,3 +257,11 @@ def test_playground_opens_from_the_editor_and_sends_its_network_back(window, qtb
     assert editor.session.doc.network().nodes["fc1"].op == "Linear"
     playground.close()
     editor.close()
+
+
+def test_redo_and_quit_answer_their_usual_keys_each_once(window):
+    # A standard key used to keep only the platform's first binding: Redo got Ctrl+Y
+    # twice offscreen, Qt called it ambiguous, and neither key redid anything.
+    redo = [s.toString() for s in window.act_redo.shortcuts()]
+    assert {"Ctrl+Shift+Z", "Ctrl+Y"} <= set(redo) and len(redo) == len(set(redo))
+    assert "Ctrl+Q" in [s.toString() for s in window.act_quit.shortcuts()]
