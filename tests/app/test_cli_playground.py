@@ -54,19 +54,10 @@ def test_document_option_opens_playground_shaped_documents(tmp_path, capsys):
 
 
 def test_without_a_run_it_opens_the_window(monkeypatch, qapp):
-    from PySide6.QtWidgets import QApplication
 
     import app  # noqa: F401 - guards None's reference count
 
-    shown = []
-
-    def exec_now(*args):
-        shown.extend(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "PlaygroundWindow")
-        for window in shown:
-            window.close()
-        return 0
-
-    monkeypatch.setattr(QApplication, "exec", exec_now)
+    shown = _windows_shown(monkeypatch)
     assert main(["playground", "--dataset", "gauss", "--layers", "3", "--device", "cpu"]) == 0
     (window,) = [w for w in shown if w.settings.dataset == "gauss"]
     assert window.settings.layers == (3,) and window.windowTitle() == "Netsmith Playground"
@@ -89,11 +80,20 @@ def test_link_option_takes_a_tensorflow_playground_link(capsys):
 
 
 def test_link_option_opens_the_window_with_its_hidden_controls(monkeypatch, qapp):
-    from PySide6.QtWidgets import QApplication
 
     from tests.engine.test_playground_link import ISSUE_LINK
 
-    shown = []
+    shown = _windows_shown(monkeypatch)
+    assert main(["playground", "--link", ISSUE_LINK + "&batchSize_hide=true", "--device", "cpu"]) == 0
+    (window,) = [w for w in shown if w.view.hidden == ("batchSize",)]
+    assert window.settings.regularization == "l2" and window.link() == ISSUE_LINK + "&batchSize_hide=true"
+
+
+def _windows_shown(monkeypatch) -> list:
+    """The Playground windows a command opens, closed at once instead of running the event loop."""
+    from PySide6.QtWidgets import QApplication
+
+    shown: list = []
 
     def exec_now(*args):
         shown.extend(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "PlaygroundWindow")
@@ -102,6 +102,4 @@ def test_link_option_opens_the_window_with_its_hidden_controls(monkeypatch, qapp
         return 0
 
     monkeypatch.setattr(QApplication, "exec", exec_now)
-    assert main(["playground", "--link", ISSUE_LINK + "&batchSize_hide=true", "--device", "cpu"]) == 0
-    (window,) = [w for w in shown if w.view.hidden == ("batchSize",)]
-    assert window.settings.regularization == "l2" and window.link() == ISSUE_LINK + "&batchSize_hide=true"
+    return shown

@@ -3,7 +3,6 @@ far out, edge labels clear of the port dots, and errors wrapped in the inspector
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsScene
@@ -12,8 +11,6 @@ from app.editor import edits
 from app.editor.geometry import NODE_HEIGHT, NODE_WIDTH, NodeGeometry
 from app.editor.node_item import NodeItem, NodeLook
 from engine.graph import Endpoint
-from engine.templates import load_template
-from tests.app.windows import show_window
 
 ELLIPSIS = "…"
 
@@ -70,14 +67,6 @@ def test_fit_on_lenet5_still_shows_each_nodes_name(qtbot):
     assert named.far_name_size(zoom) * zoom >= 6  # at least 6 px on screen
     assert _render(named, zoom) != _render(blank, zoom)  # something is written on the card
     assert named.far_name_size(0.05) is None  # far past reading, nothing is attempted
-
-
-@pytest.fixture
-def resnet(qtbot, dialogs):
-    win = show_window(qtbot, dialogs, load_template("resnet18"))
-    yield win
-    win.session.undo_stack.setClean()
-    win.close()
 
 
 def test_no_card_of_resnet18_elides_its_text(resnet):

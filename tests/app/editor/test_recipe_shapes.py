@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from engine.graph import Endpoint
-from engine.templates import load_template
-from tests.app.windows import show_window
-
-
-@pytest.fixture
-def resnet(qtbot, dialogs):
-    win = show_window(qtbot, dialogs, load_template("resnet18"))
-    yield win
-    win.session.undo_stack.setClean()
-    win.close()
 
 
 def test_resnet18_shows_the_shapes_it_trains_at_and_says_so_on_its_input(resnet):
