@@ -54,7 +54,6 @@ def test_document_option_opens_playground_shaped_documents(tmp_path, capsys):
 
 
 def test_without_a_run_it_opens_the_window(monkeypatch, qapp):
-
     import app  # noqa: F401 - guards None's reference count
 
     shown = _windows_shown(monkeypatch)
@@ -80,7 +79,6 @@ def test_link_option_takes_a_tensorflow_playground_link(capsys):
 
 
 def test_link_option_opens_the_window_with_its_hidden_controls(monkeypatch, qapp):
-
     from tests.engine.test_playground_link import ISSUE_LINK
 
     shown = _windows_shown(monkeypatch)
