@@ -109,6 +109,8 @@ class EdgeItem(QGraphicsItem):
         self._place_label()
 
     def set_label(self, text: str) -> None:
+        if text == self.label.text:
+            return  # every analysis sets every label: placing 600 unchanged ones cost 20 ms an edit
         self.label.set_text(text)
         self._place_label()
 
