@@ -294,7 +294,7 @@ def _recurrent(spec, params: dict, infos: Sequence[TensorInfo], layers: int) -> 
 
 def _bytes(infos: Sequence[TensorInfo]) -> int:
     """Bytes of one sample of these tensors."""
-    return sum(math.prod(i.shape) * torch.empty((), dtype=i.dtype).element_size() for i in infos)
+    return sum(math.prod(i.shape) * i.dtype.itemsize for i in infos)
 
 
 def _output_too_big(infos: Sequence[TensorInfo]) -> str | None:
